@@ -1,0 +1,14 @@
+// unsup._core: the compiled kernels. One submodule per Python subpackage.
+#include <pybind11/pybind11.h>
+
+namespace py = pybind11;
+
+namespace unsup::bindings {
+void bind_graph(py::module_& m);
+}
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "Compiled kernels of unsup (private: use the public Python API).";
+    auto graph = m.def_submodule("graph", "Map equation and InfoMap kernels.");
+    unsup::bindings::bind_graph(graph);
+}

@@ -1,0 +1,57 @@
+// Two-level InfoMap search: local moves, aggregation, fine- and coarse-tuning, parallel trials.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "unsup/common.hpp"
+#include "unsup/graph/flow.hpp"
+#include "unsup/graph/map_equation.hpp"
+
+namespace unsup::graph {
+
+struct InfomapOptions {
+    int n_trials = 10;
+    std::uint64_t seed = 0;
+    int n_jobs = 1;
+    /// Passes of the local-move loop on one level (each pass visits the nodes whose
+    /// neighbourhood changed since they were last visited).
+    int core_loop_limit = 10;
+    /// Passes of the local-move loop that splits modules into sub-modules for coarse-tuning.
+    int sub_core_loop_limit = 3;
+    /// Rounds of fine-tuning + coarse-tuning; 0 = until the gain is below the threshold, -1 = none.
+    int tune_iteration_limit = 0;
+    /// A fine + coarse tuning round must shorten the codelength by this fraction to go on.
+    double min_relative_tune_improvement = 1e-5;
+    /// A single move must shorten the codelength by more than this (bits).
+    double min_move_improvement = 1e-10;
+};
+
+struct TrialResult {
+    std::vector<index_t> labels;  // compact module ids in [0, n_modules)
+    index_t n_modules = 0;
+    Codelength codelength;
+    int tune_iterations = 0;
+};
+
+struct InfomapResult {
+    TrialResult best;
+    int best_trial = 0;
+    std::vector<double> trial_codelengths;
+    double one_level_codelength = 0.0;
+};
+
+/// One trial: partition from singletons, then tune while the codelength drops.
+TrialResult infomap_trial(const FlowNetwork& g, const InfomapOptions& options, std::uint64_t trial,
+                          const StopToken& stop);
+
+/// `n_trials` trials on up to `n_jobs` threads; the shortest codelength wins (ties: lowest trial).
+/// Trial t always uses the random stream (seed, t), so the result does not depend on n_jobs.
+/// If no partition beats the one-module solution, every node with links goes to one module
+/// (nodes without links stay singletons).
+InfomapResult infomap(const FlowNetwork& g, const InfomapOptions& options, const StopToken& stop);
+
+/// Renumbers labels to 0..k-1 in order of first appearance; returns k.
+index_t compact_labels(std::vector<index_t>& labels);
+
+}  // namespace unsup::graph

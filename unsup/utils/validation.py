@@ -1,0 +1,66 @@
+"""Validation at the API edge: every check names the argument it rejects."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+__all__ = ["check_n_jobs", "check_seed", "check_weights", "check_positive_int"]
+
+_SEED_BOUND = 2**63 - 1
+
+
+def check_seed(random_state: Any, name: str = "random_state") -> int:
+    """Turn ``None``, an int, a ``RandomState`` or a ``Generator`` into a 63-bit seed.
+
+    An int is used as it is, so the same int always gives the same result; ``None``
+    draws a fresh seed from numpy's global generator.
+    """
+    if random_state is None:
+        return int(np.random.randint(0, 2**31 - 1)) * 2**31 + int(np.random.randint(0, 2**31 - 1))
+    if isinstance(random_state, (bool, np.bool_)):
+        raise TypeError(f"{name} must be None, an int, a RandomState or a Generator, got a bool")
+    if isinstance(random_state, numbers.Integral):
+        if random_state < 0:
+            raise ValueError(f"{name} must be non-negative, got {random_state}")
+        return int(random_state) % _SEED_BOUND
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(0, _SEED_BOUND))
+    try:
+        rs = check_random_state(random_state)
+    except ValueError as exc:
+        raise TypeError(f"{name} must be None, an int, a RandomState or a Generator, got {random_state!r}") from exc
+    return int(rs.randint(0, 2**31 - 1)) * 2**31 + int(rs.randint(0, 2**31 - 1))
+
+
+def check_n_jobs(n_jobs: Any, name: str = "n_jobs") -> int:
+    """scikit-learn's convention: ``None`` means 1, ``-1`` all cores, ``-2`` all but one."""
+    if n_jobs is None:
+        return 1
+    if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
+        raise ValueError(f"{name} must be None or a non-zero int, got {n_jobs!r}")
+    return int(n_jobs)
+
+
+def check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
+    """An int ``>= minimum`` (bools rejected)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_weights(data: np.ndarray, name: str = "weight") -> None:
+    """Reject NaN, infinite and negative weights with a message that names the argument."""
+    data = np.asarray(data)
+    if data.size == 0:
+        return
+    bad = ~np.isfinite(data) | (data < 0)
+    if bad.any():
+        first = data[np.flatnonzero(bad)[0]]
+        raise ValueError(
+            f"{name}: weights must be finite and non-negative; found {first!r} "
+            f"({int(bad.sum())} bad value(s))"
+        )
