@@ -20,7 +20,7 @@ class graph:
         n_jobs: int = 1,
         core_loop_limit: int = 10,
         tune_iteration_limit: int = 0,
-        min_relative_tune_improvement: float = 1e-05,
+        min_relative_tune_improvement: float = 0.0001,
     ) -> Dict[str, Any]: ...
     @staticmethod
     def map_equation(

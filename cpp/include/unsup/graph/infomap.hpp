@@ -18,11 +18,11 @@ struct InfomapOptions {
     /// neighbourhood changed since they were last visited).
     int core_loop_limit = 10;
     /// Passes of the local-move loop that splits modules into sub-modules for coarse-tuning.
-    int sub_core_loop_limit = 3;
+    int sub_core_loop_limit = 2;
     /// Rounds of fine-tuning + coarse-tuning; 0 = until the gain is below the threshold, -1 = none.
     int tune_iteration_limit = 0;
     /// A fine + coarse tuning round must shorten the codelength by this fraction to go on.
-    double min_relative_tune_improvement = 1e-5;
+    double min_relative_tune_improvement = 1e-4;
     /// A single move must shorten the codelength by more than this (bits).
     double min_move_improvement = 1e-10;
 };

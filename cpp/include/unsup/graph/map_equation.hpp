@@ -44,6 +44,7 @@ struct MapEquation {
     /// The module's share of the codelength, less the index term plogp(sum enter).
     double term(const ModuleFlow& m) const {
         const double x = exit_of(m);
+        if (!directed) return plogp(x + m.flow) - 2.0 * plogp(x);
         return plogp(x + m.flow) - plogp(x) - plogp(enter_of(m));
     }
 };
