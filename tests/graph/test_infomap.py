@@ -174,3 +174,12 @@ def test_empty_and_edgeless_graphs():
     G = nx.empty_graph(4)
     found = infomap_communities(G, seed=0)
     assert sorted(sorted(c) for c in found) == [[0], [1], [2], [3]]
+
+
+def test_caller_matrix_is_not_modified():
+    A = sp.csr_array((np.array([1.0, 0.0, 2.0, 1.0]), np.array([1, 0, 0, 0]), np.array([0, 2, 3, 4])), shape=(3, 3))
+    A.has_sorted_indices = False
+    before = (A.data.copy(), A.indices.copy(), A.indptr.copy())
+    infomap_communities(A, seed=0)
+    for old, new in zip(before, (A.data, A.indices, A.indptr)):
+        np.testing.assert_array_equal(old, new)

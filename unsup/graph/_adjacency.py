@@ -49,14 +49,16 @@ class Adjacency:
 
 
 def _is_symmetric(a: sp.csr_array) -> bool:
+    """Exact symmetry of a canonical CSR array, comparing it with its transpose's CSR form.
+
+    Costs one transposed copy (no difference matrix), so large graphs stay lean.
+    """
     if a.shape[0] != a.shape[1]:
         return False
-    diff = (a - a.T).tocsr()
-    diff.eliminate_zeros()
-    if diff.nnz == 0:
-        return True
-    scale = max(float(np.abs(a.data).max()), 1.0) if a.nnz else 1.0
-    return bool(np.abs(diff.data).max() <= 1e-12 * scale)
+    t = sp.csr_array(a.T)  # canonical: sorted indices, no duplicates
+    t.sort_indices()
+    return bool(np.array_equal(a.indptr, t.indptr) and np.array_equal(a.indices, t.indices)
+                and np.allclose(a.data, t.data, rtol=1e-12, atol=0.0))
 
 
 def _symmetrize(a: sp.csr_array) -> sp.csr_array:
@@ -86,10 +88,16 @@ def as_csr_matrix(x: Any, name: str = "adjacency") -> sp.csr_array:
         raise ValueError(f"{name}: expected a square matrix, got shape {a.shape}")
     if a.shape[0] > _MAX_NODES:
         raise ValueError(f"{name}: at most {_MAX_NODES} nodes are supported, got {a.shape[0]}")
-    a.sum_duplicates()
+    # csr_array(x) may share the caller's buffers: copy before changing anything in place.
+    needs_cleanup = not a.has_canonical_format or (a.nnz and not np.all(a.data != 0))
+    if needs_cleanup and sp.issparse(x) and np.shares_memory(a.data, x.data if hasattr(x, "data") else a.data):
+        a = a.copy()
+    if not a.has_canonical_format:
+        a.sum_duplicates()
     check_weights(a.data, name)
-    a.eliminate_zeros()
-    a.sort_indices()
+    if needs_cleanup:
+        a.eliminate_zeros()
+        a.sort_indices()
     return a
 
 
