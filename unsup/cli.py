@@ -84,14 +84,13 @@ def read_edge_file(path: str, weight_column: Optional[int] = None) -> Tuple[sp.c
 
 def _communities(args: argparse.Namespace, out: TextIO) -> int:
     from unsup.graph import InfoMap
+    from unsup.graph._adjacency import symmetrize
 
     adjacency, names = read_edge_file(args.edgefile, args.weight_column)
     directed = True if args.directed else False
     if not args.directed:
         # Undirected: each line is one edge, whichever way round it was written.
-        diag = adjacency.diagonal()
-        adjacency = sp.csr_array(adjacency + adjacency.T)
-        adjacency.setdiag(diag)
+        adjacency = symmetrize(adjacency)
     est = InfoMap(affinity="precomputed", directed=directed, teleportation=args.teleportation,
                   n_trials=args.trials, random_state=args.seed, n_jobs=args.jobs)
     est.fit(adjacency)

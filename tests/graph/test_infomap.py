@@ -176,8 +176,10 @@ def test_empty_and_edgeless_graphs():
     assert sorted(sorted(c) for c in found) == [[0], [1], [2], [3]]
 
 
-def test_caller_matrix_is_not_modified():
-    A = sp.csr_array((np.array([1.0, 0.0, 2.0, 1.0]), np.array([1, 0, 0, 0]), np.array([0, 2, 3, 4])), shape=(3, 3))
+@pytest.mark.parametrize("data", [[1.0, 0.0, 2.0, 1.0], [1, 1, 2, 1]], ids=["float-with-zero", "int"])
+def test_caller_matrix_is_not_modified(data):
+    # Unsorted indices force a clean-up; integer weights share indices with the float copy.
+    A = sp.csr_array((np.array(data), np.array([1, 0, 0, 0]), np.array([0, 2, 3, 4])), shape=(3, 3))
     A.has_sorted_indices = False
     before = (A.data.copy(), A.indices.copy(), A.indptr.copy())
     infomap_communities(A, seed=0)

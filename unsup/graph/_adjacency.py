@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from unsup.utils.validation import check_weights
 
-__all__ = ["Adjacency", "as_adjacency", "as_csr_matrix"]
+__all__ = ["Adjacency", "as_adjacency", "as_csr_matrix", "symmetrize"]
 
 _MAX_NODES = 2**31 - 1
 
@@ -61,7 +61,7 @@ def _is_symmetric(a: sp.csr_array) -> bool:
                 and np.allclose(a.data, t.data, rtol=1e-12, atol=0.0))
 
 
-def _symmetrize(a: sp.csr_array) -> sp.csr_array:
+def symmetrize(a: sp.csr_array) -> sp.csr_array:
     """Undirected view of a directed adjacency: w(u, v) = a[u, v] + a[v, u], self-links once."""
     diag = a.diagonal()
     sym = (a + a.T).tocsr()
@@ -82,15 +82,15 @@ def as_csr_matrix(x: Any, name: str = "adjacency") -> sp.csr_array:
             raise ValueError(f"{name}: expected a square 2-d matrix, got shape {arr.shape}")
         if not np.issubdtype(arr.dtype, np.number) and arr.dtype != bool:
             raise TypeError(f"{name}: expected a numeric matrix, got dtype {arr.dtype}")
-        check_weights(arr, name)
         a = sp.csr_array(arr.astype(np.float64, copy=False))
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
         raise ValueError(f"{name}: expected a square matrix, got shape {a.shape}")
     if a.shape[0] > _MAX_NODES:
         raise ValueError(f"{name}: at most {_MAX_NODES} nodes are supported, got {a.shape[0]}")
-    # csr_array(x) may share the caller's buffers: copy before changing anything in place.
-    needs_cleanup = not a.has_canonical_format or (a.nnz and not np.all(a.data != 0))
-    if needs_cleanup and sp.issparse(x) and np.shares_memory(a.data, x.data if hasattr(x, "data") else a.data):
+    # csr_array(x) may share any of the caller's buffers (indices and indptr survive a dtype
+    # change): copy before changing anything in place.
+    needs_cleanup = not a.has_canonical_format or bool(a.nnz and not np.all(a.data != 0))
+    if needs_cleanup and sp.issparse(x):
         a = a.copy()
     if not a.has_canonical_format:
         a.sum_duplicates()
@@ -160,7 +160,7 @@ def as_adjacency(graph: Any, *, weight: Optional[str] = "weight", directed: Opti
         a = as_csr_matrix(_edges_to_csr(graph, name), name)
         input_directed = bool(directed)
         if not input_directed:
-            a = _symmetrize(a)
+            a = symmetrize(a)
     else:
         if not (sp.issparse(graph) or isinstance(graph, np.ndarray)):
             raise TypeError(
@@ -171,5 +171,5 @@ def as_adjacency(graph: Any, *, weight: Optional[str] = "weight", directed: Opti
         input_directed = not _is_symmetric(a)
     is_directed = input_directed if directed is None else bool(directed)
     if input_directed and not is_directed:
-        a = _symmetrize(a)
+        a = symmetrize(a)
     return Adjacency(matrix=a, nodes=nodes, directed=is_directed)
