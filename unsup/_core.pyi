@@ -48,3 +48,13 @@ class graph:
         recorded_teleportation: bool = False,
         teleport_to_nodes: bool = False,
     ) -> npt.NDArray[np.float64]: ...
+
+class sparse:
+    @staticmethod
+    def is_symmetric(
+        indptr: npt.ArrayLike,
+        indices: npt.ArrayLike,
+        data: npt.ArrayLike,
+        n: int,
+        rtol: float = 1e-12,
+    ) -> bool: ...

@@ -5,10 +5,13 @@ namespace py = pybind11;
 
 namespace unsup::bindings {
 void bind_graph(py::module_& m);
+void bind_sparse(py::module_& m);
 }
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "Compiled kernels of unsup (private: use the public Python API).";
     auto graph = m.def_submodule("graph", "Map equation and InfoMap kernels.");
     unsup::bindings::bind_graph(graph);
+    auto sparse = m.def_submodule("sparse", "Checks on CSR matrices.");
+    unsup::bindings::bind_sparse(sparse);
 }

@@ -4,6 +4,7 @@
 #include <climits>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "unsup/parallel.hpp"
 
@@ -25,46 +26,112 @@ namespace {
 
 constexpr int kUnlimitedLevels = INT_MAX;
 
-/// Local moving of nodes between modules on one level of the network.
+/// Map-equation terms of an undirected network: a module's enter flow equals its exit flow and
+/// there is no teleportation, so a module is just (exit, flow).
+struct UndirectedTerms {
+    struct Module {
+        double exit = 0.0;
+        double flow = 0.0;
+    };
+    explicit UndirectedTerms(const FlowNetwork&) {}
+    static Module node(const FlowNetwork& g, index_t v) { return {g.out_total[v], g.node_flow[v]}; }
+    /// Module m after node v (statistics `x`) joins it; `out` = flow between v and m's members.
+    static Module join(const Module& m, const Module& x, double out, double) {
+        return {m.exit + x.exit - 2.0 * out, m.flow + x.flow};
+    }
+    static Module leave(const Module& m, const Module& x, double out, double) {
+        return {m.exit - x.exit + 2.0 * out, m.flow - x.flow};
+    }
+    static double enter(const Module& m) { return m.exit; }
+    static double term(const Module& m) { return plogp(m.exit + m.flow) - 2.0 * plogp(m.exit); }
+};
+
+/// Map-equation terms of a directed network (recorded or unrecorded teleportation).
+struct DirectedTerms {
+    using Module = ModuleFlow;
+    MapEquation eq;
+    explicit DirectedTerms(const FlowNetwork& g) : eq(g) {}
+    static Module node(const FlowNetwork& g, index_t v) { return node_stats(g, v); }
+    static Module join(const Module& m, const Module& x, double out, double in) { return with_node(m, x, out, in); }
+    static Module leave(const Module& m, const Module& x, double out, double in) {
+        return without_node(m, x, out, in);
+    }
+    double enter(const Module& m) const { return eq.enter_of(m); }
+    double term(const Module& m) const { return eq.term(m); }
+};
+
+/// Local moving of nodes between modules, on any level of the network. One mover serves a whole
+/// trial: its buffers are sized once for the finest level and reused by every `reset`.
 /// Modules are identified by ids in [0, n); a node may move to a neighbour's module or, when
 /// its module has other members, to an empty module. Only nodes whose neighbourhood changed
 /// since their last visit are visited again.
+template <class Terms>
 class LocalMover {
+    using Module = typename Terms::Module;
+    static constexpr bool kDirected = std::is_same_v<Terms, DirectedTerms>;
+
+    /// A module with its cached codelength term and (effective) enter flow.
+    struct Slot {
+        Module stats;
+        double term = 0.0;
+        double enter = 0.0;
+    };
+    /// A neighbouring module of the node being visited, with the flow between them.
+    struct Candidate {
+        index_t module;
+        double out;
+        double in;
+    };
+
 public:
-    LocalMover(const FlowNetwork& g, const InfomapOptions& opt, Rng& rng, const StopToken& stop)
-        : g_(g), eq_(g), opt_(opt), rng_(rng), stop_(stop) {
-        const std::size_t n = static_cast<std::size_t>(g.n);
+    LocalMover(const FlowNetwork& finest, const InfomapOptions& opt, Rng& rng, const StopToken& stop)
+        : terms_(finest), opt_(opt), rng_(rng), stop_(stop) {
+        const std::size_t n = static_cast<std::size_t>(finest.n);
         module_.resize(n);
-        size_.assign(n, 0);
-        mods_.assign(n, ModuleFlow{});
-        term_.assign(n, 0.0);
-        enter_.assign(n, 0.0);
-        acc_out_.assign(n, 0.0);
-        if (g.directed) acc_in_.assign(n, 0.0);
-        touched_flag_.assign(n, 0);
+        size_.resize(n);
+        slots_.resize(n);
+        slot_of_.assign(n, -1);
         queued_.assign(n, 0);
+        empty_.reserve(n);
+        active_.reserve(n);
+        next_.reserve(n);
     }
 
-    /// Starts from `init` (ids in [0, n)) or from singletons; `group` (optional) confines every
-    /// node to modules of its own group.
-    void reset(const index_t* init, const index_t* group) {
+    /// Starts on network `g` (at most as many nodes as the finest level) from `init` (ids in
+    /// [0, g.n)) or from singletons; `group` (optional) confines every node to modules of its group.
+    void reset(const FlowNetwork& g, const index_t* init, const index_t* group) {
+        g_ = &g;
         group_ = group;
-        for (index_t v = 0; v < g_.n; ++v) module_[v] = init ? init[v] : v;
-        std::fill(size_.begin(), size_.end(), 0);
-        for (index_t v = 0; v < g_.n; ++v) ++size_[module_[v]];
-        mods_ = module_flows(g_, module_.data(), g_.n);
+        const index_t n = g.n;
+        for (index_t v = 0; v < n; ++v) module_[v] = init ? init[v] : v;
+        std::fill_n(size_.begin(), n, 0);
+        std::fill_n(slots_.begin(), n, Slot{});
+        for (index_t v = 0; v < n; ++v) {
+            const index_t m = module_[v];
+            ++size_[m];
+            Module& s = slots_[m].stats;
+            const Module x = Terms::node(g, v);
+            s = Terms::join(s, x, 0.0, 0.0);
+            // Links inside the module carry no exit or enter flow (each side removes its own).
+            for (offset_t e = g.indptr[v]; e < g.indptr[v + 1]; ++e) {
+                if (module_[g.neighbor[e]] != m) continue;
+                s.exit -= g.out_flow[e];
+                if constexpr (kDirected) s.enter -= g.in_flow[e];
+            }
+        }
         empty_.clear();
-        for (index_t m = g_.n - 1; m >= 0; --m)
+        for (index_t m = n - 1; m >= 0; --m)
             if (size_[m] == 0) empty_.push_back(m);
         refresh_totals();
     }
 
     /// Runs passes until no node moves or the pass limit is reached; returns the number of moves.
     std::size_t run(int pass_limit) {
+        const index_t n = g_->n;
         std::size_t total_moves = 0;
-        next_.resize(static_cast<std::size_t>(g_.n));
-        for (index_t v = 0; v < g_.n; ++v) next_[v] = v;
-        std::fill(queued_.begin(), queued_.end(), 1);
+        next_.resize(static_cast<std::size_t>(n));
+        for (index_t v = 0; v < n; ++v) next_[v] = v;
+        std::fill_n(queued_.begin(), n, 1);
         for (int pass = 0; pass < pass_limit && !next_.empty(); ++pass) {
             stop_.check();
             active_.swap(next_);
@@ -80,96 +147,111 @@ public:
             total_moves += moves;
             if (moves == 0) break;
         }
+        for (index_t v : next_) queued_[v] = 0;
         return total_moves;
     }
 
-    const std::vector<index_t>& modules() const { return module_; }
+    /// Module ids of the current level's nodes, in [0, n) (not compact).
+    const index_t* modules() const { return module_.data(); }
 
 private:
+    /// Recomputes the cached terms from the module statistics, so rounding cannot drift.
     void refresh_totals() {
         enter_total_ = 0.0;
-        for (index_t m = 0; m < g_.n; ++m) {
+        for (index_t m = 0; m < g_->n; ++m) {
+            Slot& s = slots_[m];
             if (size_[m] == 0) {
-                mods_[m] = ModuleFlow{};
-                term_[m] = enter_[m] = 0.0;
+                s = Slot{};
                 continue;
             }
-            term_[m] = eq_.term(mods_[m]);
-            enter_[m] = eq_.enter_of(mods_[m]);
-            enter_total_ += enter_[m];
+            s.term = terms_.term(s.stats);
+            s.enter = terms_.enter(s.stats);
+            enter_total_ += s.enter;
         }
     }
 
     /// Moves v to the module that shortens the codelength most; returns 1 if it moved.
     int visit(index_t v) {
-        const bool directed = g_.directed;
-        const index_t a = module_[v];
-        const index_t my_group = group_ ? group_[v] : 0;
-        touched_.clear();
-        for (offset_t e = g_.indptr[v]; e < g_.indptr[v + 1]; ++e) {
-            const index_t u = g_.neighbor[e];
-            if (group_ && group_[u] != my_group) continue;
-            const index_t m = module_[u];
-            if (!touched_flag_[m]) {
-                touched_flag_[m] = 1;
-                touched_.push_back(m);
-                acc_out_[m] = 0.0;
-                if (directed) acc_in_[m] = 0.0;
+        const FlowNetwork& g = *g_;
+        const offset_t begin = g.indptr[v], end = g.indptr[v + 1];
+        const index_t* const neighbor = g.neighbor.data();
+        const double* const out_flow = g.out_flow.data();
+        const double* const in_flow = kDirected ? g.in_flow.data() : nullptr;
+        const index_t* const module = module_.data();
+        const index_t* const group = group_;
+        index_t* const slot_of = slot_of_.data();
+        const index_t a = module[v];
+        const index_t my_group = group ? group[v] : 0;
+
+        // Flow between v and each neighbouring module; v's own module goes first.
+        std::size_t n_cand = 1;
+        if (candidates_.size() < static_cast<std::size_t>(end - begin) + 1)
+            candidates_.resize(static_cast<std::size_t>(end - begin) + 1);
+        Candidate* const cand = candidates_.data();
+        cand[0] = {a, 0.0, 0.0};
+        slot_of[a] = 0;
+        for (offset_t e = begin; e < end; ++e) {
+            const index_t u = neighbor[e];
+            if (group && group[u] != my_group) continue;
+            const index_t m = module[u];
+            index_t p = slot_of[m];
+            if (p < 0) {
+                p = static_cast<index_t>(n_cand++);
+                slot_of[m] = p;
+                cand[p] = {m, 0.0, 0.0};
             }
-            acc_out_[m] += g_.out_flow[e];
-            if (directed) acc_in_[m] += g_.in_flow[e];
+            cand[p].out += out_flow[e];
+            if constexpr (kDirected) cand[p].in += in_flow[e];
         }
-        const ModuleFlow node = node_stats(g_, v);
-        const double out_a = touched_flag_[a] ? acc_out_[a] : 0.0;
-        const double in_a = touched_flag_[a] ? (directed ? acc_in_[a] : out_a) : 0.0;
-        const ModuleFlow a_new = without_node(mods_[a], node, out_a, in_a);
-        const double a_term_new = eq_.term(a_new);
-        const double a_enter_new = eq_.enter_of(a_new);
-        const double enter_base = enter_total_ - enter_[a] + a_enter_new;
+        for (std::size_t i = 0; i < n_cand; ++i) slot_of[cand[i].module] = -1;
+
+        const Module x = Terms::node(g, v);
+        const double in_a = kDirected ? cand[0].in : cand[0].out;
+        const Module a_new = Terms::leave(slots_[a].stats, x, cand[0].out, in_a);
+        const double a_term_new = terms_.term(a_new);
+        const double a_enter_new = terms_.enter(a_new);
+        const double enter_base = enter_total_ - slots_[a].enter + a_enter_new;
         const double index_old = plogp(enter_total_);
-        const double a_change = a_term_new - term_[a];
+        const double a_change = a_term_new - slots_[a].term;
 
         index_t best = a;
         double best_delta = -opt_.min_move_improvement;
-        ModuleFlow best_flow;
+        Module best_stats{};
         double best_term = 0.0, best_enter = 0.0;
-        auto consider = [&](index_t m, const ModuleFlow& b_new) {
-            const double b_enter_new = eq_.enter_of(b_new);
-            const double b_term_new = eq_.term(b_new);
-            const double enter_total_new = enter_base - enter_[m] + b_enter_new;
-            const double delta = plogp(enter_total_new) - index_old + a_change + b_term_new - term_[m];
+        auto consider = [&](index_t m, const Module& b_new) {
+            const Slot& b = slots_[m];
+            const double b_enter_new = terms_.enter(b_new);
+            const double b_term_new = terms_.term(b_new);
+            const double delta =
+                plogp(enter_base - b.enter + b_enter_new) - index_old + a_change + b_term_new - b.term;
             if (delta < best_delta) {
                 best_delta = delta;
                 best = m;
-                best_flow = b_new;
+                best_stats = b_new;
                 best_term = b_term_new;
                 best_enter = b_enter_new;
             }
         };
-        for (index_t m : touched_) {
-            touched_flag_[m] = 0;
-            if (m == a) continue;
-            const double in_m = directed ? acc_in_[m] : acc_out_[m];
-            consider(m, with_node(mods_[m], node, acc_out_[m], in_m));
+        for (std::size_t i = 1; i < n_cand; ++i) {
+            const Candidate& c = cand[i];
+            consider(c.module, Terms::join(slots_[c.module].stats, x, c.out, kDirected ? c.in : c.out));
         }
-        if (size_[a] > 1 && !empty_.empty()) consider(empty_.back(), with_node(ModuleFlow{}, node, 0.0, 0.0));
+        if (size_[a] > 1 && !empty_.empty()) consider(empty_.back(), Terms::join(Module{}, x, 0.0, 0.0));
         if (best == a) return 0;
 
         // Apply the move.
         if (size_[best] == 0) empty_.pop_back();  // `best` was the empty module on top of the stack
-        enter_total_ += (a_enter_new - enter_[a]) + (best_enter - enter_[best]);
-        mods_[a] = a_new;
-        term_[a] = a_term_new;
-        enter_[a] = a_enter_new;
-        mods_[best] = best_flow;
-        term_[best] = best_term;
-        enter_[best] = best_enter;
+        Slot& sa = slots_[a];
+        Slot& sb = slots_[best];
+        enter_total_ += (a_enter_new - sa.enter) + (best_enter - sb.enter);
+        sa = {a_new, a_term_new, a_enter_new};
+        sb = {best_stats, best_term, best_enter};
         if (--size_[a] == 0) empty_.push_back(a);
         ++size_[best];
         module_[v] = best;
-        for (offset_t e = g_.indptr[v]; e < g_.indptr[v + 1]; ++e) {
-            const index_t u = g_.neighbor[e];
-            if (!queued_[u] && module_[u] != best) {
+        for (offset_t e = begin; e < end; ++e) {
+            const index_t u = neighbor[e];
+            if (!queued_[u] && module[u] != best) {
                 queued_[u] = 1;
                 next_.push_back(u);
             }
@@ -177,21 +259,20 @@ private:
         return 1;
     }
 
-    const FlowNetwork& g_;
-    const MapEquation eq_;
+    const FlowNetwork* g_ = nullptr;
+    const Terms terms_;
     const InfomapOptions& opt_;
     Rng& rng_;
     const StopToken& stop_;
     const index_t* group_ = nullptr;
 
     std::vector<index_t> module_, size_, empty_;
-    std::vector<ModuleFlow> mods_;
-    std::vector<double> term_, enter_;
+    std::vector<Slot> slots_;
     double enter_total_ = 0.0;
 
-    std::vector<double> acc_out_, acc_in_;
-    std::vector<index_t> touched_;
-    std::vector<char> touched_flag_, queued_;
+    std::vector<index_t> slot_of_;  // module -> position in candidates_, -1 when not a candidate
+    std::vector<Candidate> candidates_;
+    std::vector<char> queued_;
     std::vector<index_t> active_, next_;
 };
 
@@ -262,17 +343,13 @@ FlowNetwork aggregate(const FlowNetwork& g, const std::vector<index_t>& labels, 
 
 /// Local moves followed by repeated aggregation while modules merge.
 /// Returns compact labels of g's nodes; `group` (optional) confines modules within groups.
-std::vector<index_t> partition(const FlowNetwork& g, const index_t* init, const index_t* group, int max_levels,
-                               int pass_limit, const InfomapOptions& opt, Rng& rng, const StopToken& stop) {
-    std::vector<index_t> labels;
-    index_t k;
-    {
-        LocalMover mover(g, opt, rng, stop);
-        mover.reset(init, group);
-        mover.run(pass_limit);
-        labels = mover.modules();
-        k = compact_labels(labels);
-    }
+template <class Terms>
+std::vector<index_t> partition(LocalMover<Terms>& mover, const FlowNetwork& g, const index_t* init,
+                               const index_t* group, int max_levels, int pass_limit) {
+    mover.reset(g, init, group);
+    mover.run(pass_limit);
+    std::vector<index_t> labels(mover.modules(), mover.modules() + g.n);
+    index_t k = compact_labels(labels);
     std::vector<index_t> level_group;
     if (group) {
         level_group.resize(static_cast<std::size_t>(k));
@@ -286,10 +363,9 @@ std::vector<index_t> partition(const FlowNetwork& g, const index_t* init, const 
         level = aggregate(*current, level_labels, k);
         current = &level;
         current_n = k;
-        LocalMover mover(level, opt, rng, stop);
-        mover.reset(nullptr, group ? level_group.data() : nullptr);
+        mover.reset(level, nullptr, group ? level_group.data() : nullptr);
         if (mover.run(pass_limit) == 0) break;
-        std::vector<index_t> coarse_labels = mover.modules();
+        std::vector<index_t> coarse_labels(mover.modules(), mover.modules() + current_n);
         const index_t k2 = compact_labels(coarse_labels);
         for (auto& x : labels) x = coarse_labels[x];
         if (group) {
@@ -303,13 +379,12 @@ std::vector<index_t> partition(const FlowNetwork& g, const index_t* init, const 
     return labels;
 }
 
-}  // namespace
-
-TrialResult infomap_trial(const FlowNetwork& g, const InfomapOptions& opt, std::uint64_t trial,
-                          const StopToken& stop) {
+template <class Terms>
+TrialResult run_trial(const FlowNetwork& g, const InfomapOptions& opt, std::uint64_t trial, const StopToken& stop) {
     Rng rng(opt.seed, trial);
+    LocalMover<Terms> mover(g, opt, rng, stop);
     TrialResult r;
-    r.labels = partition(g, nullptr, nullptr, kUnlimitedLevels, opt.core_loop_limit, opt, rng, stop);
+    r.labels = partition(mover, g, nullptr, nullptr, kUnlimitedLevels, opt.core_loop_limit);
     r.n_modules = compact_labels(r.labels);
     r.codelength = map_equation(g, r.labels.data(), r.n_modules);
 
@@ -324,36 +399,50 @@ TrialResult infomap_trial(const FlowNetwork& g, const InfomapOptions& opt, std::
     };
 
     // Tuning alternates fine-tuning (single nodes move, starting from the current modules) and
-    // coarse-tuning (each module is split into sub-modules, which then move as units), and
-    // stops once a fine + coarse pair gains less than the relative threshold.
+    // coarse-tuning (each module is split into sub-modules, which then move as units). It stops
+    // once a fine + coarse round gains less than the relative threshold, or as soon as a
+    // fine-tuning step does: then no node wants to move, the search has settled, and splitting
+    // every module again (the costliest step) would rarely pay for itself.
+    auto gained = [&](double before) {
+        return before - r.codelength.total > opt.min_relative_tune_improvement * std::abs(before);
+    };
     bool fine = true;
     double round_start = r.codelength.total;
     while (r.n_modules > 1 && opt.tune_iteration_limit >= 0 &&
            (opt.tune_iteration_limit == 0 || r.tune_iterations < opt.tune_iteration_limit)) {
         ++r.tune_iterations;
         if (fine) {
-            std::vector<index_t> tuned = partition(g, r.labels.data(), nullptr, kUnlimitedLevels, opt.core_loop_limit,
-                                                   opt, rng, stop);
+            std::vector<index_t> tuned =
+                partition(mover, g, r.labels.data(), nullptr, kUnlimitedLevels, opt.core_loop_limit);
             consider(tuned);
+            if (!gained(round_start)) break;
         } else {
-            std::vector<index_t> sub = partition(g, nullptr, r.labels.data(), 1, opt.sub_core_loop_limit, opt, rng, stop);
+            std::vector<index_t> sub = partition(mover, g, nullptr, r.labels.data(), 1, opt.sub_core_loop_limit);
             const index_t n_sub = compact_labels(sub);
             if (n_sub < g.n && n_sub > r.n_modules) {
                 const FlowNetwork coarse = aggregate(g, sub, n_sub);
                 std::vector<index_t> parent(static_cast<std::size_t>(n_sub));
                 for (index_t v = 0; v < g.n; ++v) parent[sub[v]] = r.labels[v];
                 const std::vector<index_t> moved =
-                    partition(coarse, parent.data(), nullptr, kUnlimitedLevels, opt.core_loop_limit, opt, rng, stop);
+                    partition(mover, coarse, parent.data(), nullptr, kUnlimitedLevels, opt.core_loop_limit);
                 std::vector<index_t> tuned(static_cast<std::size_t>(g.n));
                 for (index_t v = 0; v < g.n; ++v) tuned[v] = moved[sub[v]];
                 consider(tuned);
             }
-            if (!(round_start - r.codelength.total > opt.min_relative_tune_improvement * std::abs(round_start))) break;
+            if (!gained(round_start)) break;
             round_start = r.codelength.total;
         }
         fine = !fine;
     }
     return r;
+}
+
+}  // namespace
+
+TrialResult infomap_trial(const FlowNetwork& g, const InfomapOptions& opt, std::uint64_t trial,
+                          const StopToken& stop) {
+    return g.directed ? run_trial<DirectedTerms>(g, opt, trial, stop)
+                      : run_trial<UndirectedTerms>(g, opt, trial, stop);
 }
 
 InfomapResult infomap(const FlowNetwork& g, const InfomapOptions& opt, const StopToken& stop) {

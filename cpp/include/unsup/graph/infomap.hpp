@@ -21,7 +21,8 @@ struct InfomapOptions {
     int sub_core_loop_limit = 2;
     /// Rounds of fine-tuning + coarse-tuning; 0 = until the gain is below the threshold, -1 = none.
     int tune_iteration_limit = 0;
-    /// A fine + coarse tuning round must shorten the codelength by this fraction to go on.
+    /// A fine-tuning step, and a fine + coarse round, must shorten the codelength by this fraction
+    /// for tuning to go on.
     double min_relative_tune_improvement = 1e-4;
     /// A single move must shorten the codelength by more than this (bits).
     double min_move_improvement = 1e-10;
