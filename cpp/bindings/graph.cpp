@@ -64,7 +64,7 @@ void bind_graph(py::module_& m) {
             };
             Out out = without_gil([&](const StopToken& stop) {
                 const FlowNetwork g = build_flow_network(a, flow_options(directed, teleportation, recorded, to_nodes), stop);
-                Out o{infomap(g, opt, stop), g.node_flow};
+                Out o{infomap(g, opt, stop), {g.node_flow.begin(), g.node_flow.end()}};
                 return o;
             });
             py::dict d = codelength_dict(out.result.best.codelength);
@@ -100,7 +100,7 @@ void bind_graph(py::module_& m) {
             };
             Out out = without_gil([&](const StopToken& stop) {
                 const FlowNetwork g = build_flow_network(a, flow_options(directed, teleportation, recorded, to_nodes), stop);
-                Out o{map_equation(g, lab.data(), k), one_level_codelength(g), g.node_flow};
+                Out o{map_equation(g, lab.data(), k), one_level_codelength(g), {g.node_flow.begin(), g.node_flow.end()}};
                 return o;
             });
             py::dict d = codelength_dict(out.c);

@@ -34,7 +34,7 @@ Transposed transpose(const CsrView& a) {
     return t;
 }
 
-double entropy_term(const std::vector<double>& p) {
+double entropy_term(const Buffer<double>& p) {
     double s = 0.0;
     for (double x : p) s += plogp(x);
     return s;
@@ -150,10 +150,10 @@ FlowNetwork directed_flow(const CsrView& a, const FlowOptions& opt, const StopTo
     auto link_flow = [&](index_t i, double w) { return (1.0 - tau) * p[i] * w / out_strength[i] * norm; };
 
     if (g.recorded) {
-        g.node_flow = p;
+        g.node_flow.assign(p.begin(), p.end());
         g.tele_flow.resize(un);
         for (index_t i = 0; i < n; ++i) g.tele_flow[i] = p[i] * (out_strength[i] > 0.0 ? tau : 1.0);
-        g.tele_weight = u;
+        g.tele_weight.assign(u.begin(), u.end());
         g.tele_total = std::accumulate(g.tele_flow.begin(), g.tele_flow.end(), 0.0);
     } else {
         g.node_flow.assign(un, 0.0);

@@ -139,10 +139,11 @@ public:
             for (index_t v : active_) queued_[v] = 0;
             shuffle(active_.data(), active_.size(), rng_);
             refresh_totals();
-            std::size_t moves = 0, visited = 0;
-            for (index_t v : active_) {
-                moves += visit(v);
-                if ((++visited & 0xFFFF) == 0) stop_.check();
+            std::size_t moves = 0;
+            const std::size_t count = active_.size();
+            for (std::size_t i = 0; i < count; ++i) {
+                moves += visit(active_[i]);
+                if (((i + 1) & 0xFFFF) == 0) stop_.check();
             }
             total_moves += moves;
             if (moves == 0) break;
@@ -157,7 +158,7 @@ public:
 private:
     /// Recomputes the cached terms from the module statistics, so rounding cannot drift.
     void refresh_totals() {
-        enter_total_ = 0.0;
+        double enter_total = 0.0;
         for (index_t m = 0; m < g_->n; ++m) {
             Slot& s = slots_[m];
             if (size_[m] == 0) {
@@ -166,8 +167,16 @@ private:
             }
             s.term = terms_.term(s.stats);
             s.enter = terms_.enter(s.stats);
-            enter_total_ += s.enter;
+            enter_total += s.enter;
         }
+        set_enter_total(enter_total);
+    }
+
+    /// The index codelength plogp(sum of enter flows) and its series for the moves around it.
+    void set_enter_total(double enter_total) {
+        enter_total_ = enter_total;
+        index_ = PlogpAround(enter_total);
+        index_old_ = index_.at_zero();
     }
 
     /// Moves v to the module that shortens the codelength most; returns 1 if it moved.
@@ -210,8 +219,7 @@ private:
         const Module a_new = Terms::leave(slots_[a].stats, x, cand[0].out, in_a);
         const double a_term_new = terms_.term(a_new);
         const double a_enter_new = terms_.enter(a_new);
-        const double enter_base = enter_total_ - slots_[a].enter + a_enter_new;
-        const double index_old = plogp(enter_total_);
+        const double a_enter_change = a_enter_new - slots_[a].enter;
         const double a_change = a_term_new - slots_[a].term;
 
         index_t best = a;
@@ -223,7 +231,7 @@ private:
             const double b_enter_new = terms_.enter(b_new);
             const double b_term_new = terms_.term(b_new);
             const double delta =
-                plogp(enter_base - b.enter + b_enter_new) - index_old + a_change + b_term_new - b.term;
+                index_(a_enter_change + b_enter_new - b.enter) - index_old_ + a_change + b_term_new - b.term;
             if (delta < best_delta) {
                 best_delta = delta;
                 best = m;
@@ -243,7 +251,7 @@ private:
         if (size_[best] == 0) empty_.pop_back();  // `best` was the empty module on top of the stack
         Slot& sa = slots_[a];
         Slot& sb = slots_[best];
-        enter_total_ += (a_enter_new - sa.enter) + (best_enter - sb.enter);
+        set_enter_total(enter_total_ + (a_enter_new - sa.enter) + (best_enter - sb.enter));
         sa = {a_new, a_term_new, a_enter_new};
         sb = {best_stats, best_term, best_enter};
         if (--size_[a] == 0) empty_.push_back(a);
@@ -266,14 +274,16 @@ private:
     const StopToken& stop_;
     const index_t* group_ = nullptr;
 
-    std::vector<index_t> module_, size_, empty_;
-    std::vector<Slot> slots_;
+    Buffer<index_t> module_, size_, empty_;
+    Buffer<Slot> slots_;
     double enter_total_ = 0.0;
+    PlogpAround index_;       // plogp(enter_total_ + d) for a move's change d of the total
+    double index_old_ = 0.0;  // plogp(enter_total_)
 
-    std::vector<index_t> slot_of_;  // module -> position in candidates_, -1 when not a candidate
-    std::vector<Candidate> candidates_;
-    std::vector<char> queued_;
-    std::vector<index_t> active_, next_;
+    Buffer<index_t> slot_of_;  // module -> position in candidates_, -1 when not a candidate
+    Buffer<Candidate> candidates_;
+    Buffer<char> queued_;
+    Buffer<index_t> active_, next_;
 };
 
 /// The network whose nodes are the modules of `labels` (compact, k modules).
@@ -343,13 +353,17 @@ FlowNetwork aggregate(const FlowNetwork& g, const std::vector<index_t>& labels, 
 
 /// Local moves followed by repeated aggregation while modules merge.
 /// Returns compact labels of g's nodes; `group` (optional) confines modules within groups.
+/// `init` (optional) must be a settled partition, one that `partition` returned (directly or
+/// through sub-modules): no two of its modules gain by merging, so when no node leaves its
+/// module the search is over.
 template <class Terms>
 std::vector<index_t> partition(LocalMover<Terms>& mover, const FlowNetwork& g, const index_t* init,
                                const index_t* group, int max_levels, int pass_limit) {
     mover.reset(g, init, group);
-    mover.run(pass_limit);
+    const std::size_t moves = mover.run(pass_limit);
     std::vector<index_t> labels(mover.modules(), mover.modules() + g.n);
     index_t k = compact_labels(labels);
+    if (init && moves == 0) return labels;
     std::vector<index_t> level_group;
     if (group) {
         level_group.resize(static_cast<std::size_t>(k));

@@ -5,6 +5,7 @@
 
 #include "unsup/common.hpp"
 #include "unsup/csr.hpp"
+#include "unsup/memory.hpp"
 
 namespace unsup::graph {
 
@@ -28,18 +29,18 @@ struct FlowOptions {
 struct FlowNetwork {
     index_t n = 0;
     bool directed = false;
-    bool recorded = false;                 // teleportation flow is encoded
-    std::vector<offset_t> indptr;          // n + 1
-    std::vector<index_t> neighbor;         // indptr[n]
-    std::vector<double> out_flow;          // flow node -> neighbour
-    std::vector<double> in_flow;           // flow neighbour -> node (directed only, else empty)
-    std::vector<double> node_flow;         // visit rate p
-    std::vector<double> out_total;         // sum of out_flow (no self-links)
-    std::vector<double> in_total;          // sum of in_flow (directed only)
-    std::vector<double> tele_flow;         // recorded only: flow leaving by teleportation
-    std::vector<double> tele_weight;       // recorded only: teleportation target probability
-    double tele_total = 0.0;               // recorded only: sum of tele_flow
-    double node_entropy = 0.0;             // sum of plogp(p) over the leaf nodes (kept when aggregated)
+    bool recorded = false;            // teleportation flow is encoded
+    Buffer<offset_t> indptr;          // n + 1
+    Buffer<index_t> neighbor;         // indptr[n]
+    Buffer<double> out_flow;          // flow node -> neighbour
+    Buffer<double> in_flow;           // flow neighbour -> node (directed only, else empty)
+    Buffer<double> node_flow;         // visit rate p
+    Buffer<double> out_total;         // sum of out_flow (no self-links)
+    Buffer<double> in_total;          // sum of in_flow (directed only)
+    Buffer<double> tele_flow;         // recorded only: flow leaving by teleportation
+    Buffer<double> tele_weight;       // recorded only: teleportation target probability
+    double tele_total = 0.0;          // recorded only: sum of tele_flow
+    double node_entropy = 0.0;        // sum of plogp(p) over the leaf nodes (kept when aggregated)
     int pagerank_iterations = 0;
 
     offset_t n_links() const { return indptr.empty() ? 0 : indptr.back(); }
