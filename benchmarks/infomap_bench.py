@@ -690,8 +690,10 @@ def run_all(graphs: Sequence[Graph], methods: Sequence[str], seeds: int, timeout
     total, done = len(graphs) * len(methods) * seeds, 0
     with tempfile.TemporaryDirectory(prefix="infomap_bench_") as tmp:
         for graph in graphs:
-            for method in methods:
-                for seed in range(seeds):
+            # Methods take turns seed by seed, so a slow spell of a shared machine (CPU steal)
+            # falls on all of them rather than on one method's block of runs.
+            for seed in range(seeds):
+                for method in methods:
                     record, labels = run_worker(graph, method, seed, timeout, Path(tmp))
                     if labels is not None:
                         record = score(record, graph, labels, scorer)
