@@ -1,0 +1,34 @@
+"""Ctrl-C stops a long InfoMap search promptly, from one thread or several."""
+
+import _thread
+import threading
+import time
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from unsup.graph import InfoMap
+
+
+def _random_graph(n: int, m: int) -> sp.csr_array:
+    rng = np.random.default_rng(0)
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    a = sp.csr_array(sp.coo_array((np.ones(m), (src, dst)), shape=(n, n)))
+    return sp.csr_array(a + a.T)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_keyboard_interrupt_stops_the_search(n_jobs):
+    graph = _random_graph(100_000, 600_000)  # no structure: each trial takes a while
+    est = InfoMap(affinity="precomputed", n_trials=64, random_state=0, n_jobs=n_jobs)
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    start = time.perf_counter()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            est.fit(graph)
+    finally:
+        timer.cancel()
+    assert time.perf_counter() - start < 10.0
+    assert not hasattr(est, "labels_")
