@@ -156,7 +156,7 @@ class InfoMap(ClusterMixin, BaseEstimator):
     n_modules_ : int
         Number of modules.
     n_iter_ : int
-        Tuning rounds of the best trial.
+        Tuning steps (fine- and coarse-tuning) of the best trial.
     affinity_matrix_ : sparse array of shape (n_samples, n_samples)
         The graph that was clustered.
     n_features_in_ : int

@@ -36,7 +36,7 @@ inline const Log2Table kLog2Table;
 
 /// log2(x) for finite x > 0, within a few ulp of std::log2 and about twice as fast: the
 /// map-equation search spends most of its time here. x = 2^e m; m = c (1 + r) with c the centre
-/// of m's bucket, |r| < 2^-11, and log2(1 + r) from its series to r^5 (error below 2^-57).
+/// of m's bucket, |r| < 2^-11, and log2(1 + r) from its series to r^4 (error below 2^-56).
 inline double fast_log2(double x) noexcept {
     std::uint64_t bits;
     std::memcpy(&bits, &x, sizeof bits);
@@ -49,8 +49,10 @@ inline double fast_log2(double x) noexcept {
     double m;
     std::memcpy(&m, &mantissa_bits, sizeof m);
     const double r = m * detail::kLog2Table.inv_centre[bucket] - 1.0;
+    // log2(1 + r) = (r - r^2/2 + r^3/3 - r^4/4) / ln 2, evaluated as two independent halves.
     constexpr double k = 1.4426950408889634074;  // 1 / ln 2
-    const double log2_1p = r * (k + r * (-k / 2 + r * (k / 3 + r * (-k / 4 + r * (k / 5)))));
+    const double r2 = r * r;
+    const double log2_1p = r * ((k - (k / 2) * r) + r2 * ((k / 3) - (k / 4) * r));
     return (exponent + detail::kLog2Table.log2_centre[bucket]) + log2_1p;
 }
 

@@ -286,6 +286,66 @@ private:
     Buffer<index_t> active_, next_;
 };
 
+/// The links between modules of `labels` (compact, k modules), module by module.
+template <bool kDirected>
+void aggregate_links(const FlowNetwork& g, const index_t* labels, index_t k, FlowNetwork& c) {
+    const std::size_t uk = static_cast<std::size_t>(k);
+    // Members of each module, by counting sort.
+    std::vector<index_t> start(uk + 1, 0), members(static_cast<std::size_t>(g.n));
+    for (index_t v = 0; v < g.n; ++v) ++start[labels[v] + 1];
+    for (index_t m = 0; m < k; ++m) start[m + 1] += start[m];
+    {
+        std::vector<index_t> fill(start.begin(), start.end() - 1);
+        for (index_t v = 0; v < g.n; ++v) members[fill[labels[v]]++] = v;
+    }
+    const offset_t* const indptr = g.indptr.data();
+    const index_t* const neighbor = g.neighbor.data();
+    const double* const out_flow = g.out_flow.data();
+    const double* const in_flow = kDirected ? g.in_flow.data() : nullptr;
+    // slot[mu] = position of module mu among the current module's neighbours, -1 if not one.
+    std::vector<index_t> slot(uk, -1), touched;
+    std::vector<double> acc_out, acc_in;
+    c.indptr.assign(uk + 1, 0);
+    for (index_t m = 0; m < k; ++m) {
+        // m itself takes slot 0 and collects the links inside it (no test per link; dropped below).
+        touched.assign(1, m);
+        acc_out.assign(1, 0.0);
+        if constexpr (kDirected) acc_in.assign(1, 0.0);
+        slot[m] = 0;
+        for (index_t i = start[m]; i < start[m + 1]; ++i) {
+            const index_t v = members[i];
+            for (offset_t e = indptr[v]; e < indptr[v + 1]; ++e) {
+                const index_t mu = labels[neighbor[e]];
+                index_t p = slot[mu];
+                if (p < 0) {
+                    p = static_cast<index_t>(touched.size());
+                    slot[mu] = p;
+                    touched.push_back(mu);
+                    acc_out.push_back(0.0);
+                    if constexpr (kDirected) acc_in.push_back(0.0);
+                }
+                acc_out[p] += out_flow[e];
+                if constexpr (kDirected) acc_in[p] += in_flow[e];
+            }
+        }
+        slot[m] = -1;
+        double out_total = 0.0, in_total = 0.0;
+        for (std::size_t p = 1; p < touched.size(); ++p) {
+            slot[touched[p]] = -1;
+            out_total += acc_out[p];
+            if constexpr (kDirected) in_total += acc_in[p];
+        }
+        c.neighbor.insert(c.neighbor.end(), touched.begin() + 1, touched.end());
+        c.out_flow.insert(c.out_flow.end(), acc_out.begin() + 1, acc_out.end());
+        c.out_total[m] = out_total;
+        if constexpr (kDirected) {
+            c.in_flow.insert(c.in_flow.end(), acc_in.begin() + 1, acc_in.end());
+            c.in_total[m] = in_total;
+        }
+        c.indptr[m + 1] = static_cast<offset_t>(c.neighbor.size());
+    }
+}
+
 /// The network whose nodes are the modules of `labels` (compact, k modules).
 FlowNetwork aggregate(const FlowNetwork& g, const std::vector<index_t>& labels, index_t k) {
     FlowNetwork c;
@@ -298,56 +358,19 @@ FlowNetwork aggregate(const FlowNetwork& g, const std::vector<index_t>& labels, 
     c.node_flow.assign(uk, 0.0);
     c.out_total.assign(uk, 0.0);
     if (g.directed) c.in_total.assign(uk, 0.0);
+    for (index_t v = 0; v < g.n; ++v) c.node_flow[labels[v]] += g.node_flow[v];
     if (g.recorded) {
         c.tele_flow.assign(uk, 0.0);
         c.tele_weight.assign(uk, 0.0);
-    }
-    // Members of each module, by counting sort.
-    std::vector<index_t> start(uk + 1, 0), members(static_cast<std::size_t>(g.n));
-    for (index_t v = 0; v < g.n; ++v) ++start[labels[v] + 1];
-    for (index_t m = 0; m < k; ++m) start[m + 1] += start[m];
-    {
-        std::vector<index_t> fill(start.begin(), start.end() - 1);
-        for (index_t v = 0; v < g.n; ++v) members[fill[labels[v]]++] = v;
-    }
-    std::vector<double> acc_out(uk, 0.0), acc_in(g.directed ? uk : 0, 0.0);
-    std::vector<char> seen(uk, 0);
-    std::vector<index_t> touched;
-    c.indptr.assign(uk + 1, 0);
-    for (index_t m = 0; m < k; ++m) {
-        touched.clear();
-        for (index_t i = start[m]; i < start[m + 1]; ++i) {
-            const index_t v = members[i];
-            c.node_flow[m] += g.node_flow[v];
-            if (g.recorded) {
-                c.tele_flow[m] += g.tele_flow[v];
-                c.tele_weight[m] += g.tele_weight[v];
-            }
-            for (offset_t e = g.indptr[v]; e < g.indptr[v + 1]; ++e) {
-                const index_t mu = labels[g.neighbor[e]];
-                if (mu == m) continue;
-                if (!seen[mu]) {
-                    seen[mu] = 1;
-                    touched.push_back(mu);
-                    acc_out[mu] = 0.0;
-                    if (g.directed) acc_in[mu] = 0.0;
-                }
-                acc_out[mu] += g.out_flow[e];
-                if (g.directed) acc_in[mu] += g.in_flow[e];
-            }
+        for (index_t v = 0; v < g.n; ++v) {
+            c.tele_flow[labels[v]] += g.tele_flow[v];
+            c.tele_weight[labels[v]] += g.tele_weight[v];
         }
-        for (index_t mu : touched) {
-            seen[mu] = 0;
-            c.neighbor.push_back(mu);
-            c.out_flow.push_back(acc_out[mu]);
-            c.out_total[m] += acc_out[mu];
-            if (g.directed) {
-                c.in_flow.push_back(acc_in[mu]);
-                c.in_total[m] += acc_in[mu];
-            }
-        }
-        c.indptr[m + 1] = static_cast<offset_t>(c.neighbor.size());
     }
+    if (g.directed)
+        aggregate_links<true>(g, labels.data(), k, c);
+    else
+        aggregate_links<false>(g, labels.data(), k, c);
     return c;
 }
 
@@ -413,23 +436,19 @@ TrialResult run_trial(const FlowNetwork& g, const InfomapOptions& opt, std::uint
     };
 
     // Tuning alternates fine-tuning (single nodes move, starting from the current modules) and
-    // coarse-tuning (each module is split into sub-modules, which then move as units). It stops
-    // once a fine + coarse round gains less than the relative threshold, or as soon as a
-    // fine-tuning step does: then no node wants to move, the search has settled, and splitting
-    // every module again (the costliest step) would rarely pay for itself.
-    auto gained = [&](double before) {
-        return before - r.codelength.total > opt.min_relative_tune_improvement * std::abs(before);
-    };
+    // coarse-tuning (each module is split into sub-modules, which then move as units), as long as
+    // each step shortens the codelength by the relative threshold: a step that gains less means
+    // the search has settled, and the next step (splitting every module again, or revisiting
+    // every node) would rarely pay for itself.
     bool fine = true;
-    double round_start = r.codelength.total;
     while (r.n_modules > 1 && opt.tune_iteration_limit >= 0 &&
            (opt.tune_iteration_limit == 0 || r.tune_iterations < opt.tune_iteration_limit)) {
         ++r.tune_iterations;
+        const double before = r.codelength.total;
         if (fine) {
             std::vector<index_t> tuned =
                 partition(mover, g, r.labels.data(), nullptr, kUnlimitedLevels, opt.core_loop_limit);
             consider(tuned);
-            if (!gained(round_start)) break;
         } else {
             std::vector<index_t> sub = partition(mover, g, nullptr, r.labels.data(), 1, opt.sub_core_loop_limit);
             const index_t n_sub = compact_labels(sub);
@@ -443,9 +462,8 @@ TrialResult run_trial(const FlowNetwork& g, const InfomapOptions& opt, std::uint
                 for (index_t v = 0; v < g.n; ++v) tuned[v] = moved[sub[v]];
                 consider(tuned);
             }
-            if (!gained(round_start)) break;
-            round_start = r.codelength.total;
         }
+        if (!(before - r.codelength.total > opt.min_relative_tune_improvement * std::abs(before))) break;
         fine = !fine;
     }
     return r;

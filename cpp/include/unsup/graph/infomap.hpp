@@ -19,10 +19,10 @@ struct InfomapOptions {
     int core_loop_limit = 10;
     /// Passes of the local-move loop that splits modules into sub-modules for coarse-tuning.
     int sub_core_loop_limit = 2;
-    /// Rounds of fine-tuning + coarse-tuning; 0 = until the gain is below the threshold, -1 = none.
+    /// Tuning steps (fine-tuning and coarse-tuning alternate); 0 = until a step gains less than the
+    /// threshold, -1 = none.
     int tune_iteration_limit = 0;
-    /// A fine-tuning step, and a fine + coarse round, must shorten the codelength by this fraction
-    /// for tuning to go on.
+    /// Each tuning step must shorten the codelength by this fraction for tuning to go on.
     double min_relative_tune_improvement = 1e-4;
     /// A single move must shorten the codelength by more than this (bits).
     double min_move_improvement = 1e-10;
