@@ -18,7 +18,7 @@ class graph:
         n_trials: int = 10,
         seed: int = 0,
         n_jobs: int = 1,
-        core_loop_limit: int = 5,
+        core_loop_limit: int = 10,
         tune_iteration_limit: int = 0,
         min_relative_tune_improvement: float = 0.0001,
     ) -> Dict[str, Any]: ...

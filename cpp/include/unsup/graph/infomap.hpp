@@ -15,11 +15,8 @@ struct InfomapOptions {
     std::uint64_t seed = 0;
     int n_jobs = 1;
     /// Passes of the local-move loop on one level (each pass visits the nodes whose
-    /// neighbourhood changed since they were last visited). Five suffice: later passes revisit
-    /// most nodes to move a few percent of them, and the coarser levels and fine-tuning that
-    /// follow place those nodes anyway (LFR graphs: same codelength to 1e-5, 5-10% less time
-    /// at high mixing than with the official Infomap's 10).
-    int core_loop_limit = 5;
+    /// neighbourhood changed since they were last visited).
+    int core_loop_limit = 10;
     /// Passes of the local-move loop that splits modules into sub-modules for coarse-tuning.
     int sub_core_loop_limit = 2;
     /// Tuning steps (fine-tuning and coarse-tuning alternate); 0 = until a step gains less than the
