@@ -5,6 +5,8 @@ Subpackages
 graph
     InfoMap (the map equation) community detection on networkx graphs, sparse
     adjacency matrices and kNN graphs of vectors.
+text
+    N-gram statistics of raw text for word discovery (Chinese and space-delimited languages).
 datasets
     Small generated graphs for examples and tests (nothing is downloaded).
 """
@@ -14,8 +16,8 @@ from __future__ import annotations
 import logging
 
 from unsup._version import __version__
-from unsup import datasets, graph
+from unsup import datasets, graph, text
 
 logging.getLogger("unsup").addHandler(logging.NullHandler())
 
-__all__ = ["__version__", "datasets", "graph"]
+__all__ = ["__version__", "datasets", "graph", "text"]

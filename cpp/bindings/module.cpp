@@ -6,6 +6,7 @@ namespace py = pybind11;
 namespace unsup::bindings {
 void bind_graph(py::module_& m);
 void bind_sparse(py::module_& m);
+void bind_text(py::module_& m);
 }
 
 PYBIND11_MODULE(_core, m) {
@@ -14,4 +15,6 @@ PYBIND11_MODULE(_core, m) {
     unsup::bindings::bind_graph(graph);
     auto sparse = m.def_submodule("sparse", "Checks on CSR matrices.");
     unsup::bindings::bind_sparse(sparse);
+    auto text = m.def_submodule("text", "N-gram statistics of text.");
+    unsup::bindings::bind_text(text);
 }

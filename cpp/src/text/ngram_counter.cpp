@@ -1,0 +1,228 @@
+#include "unsup/text/ngram_counter.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "unsup/common.hpp"
+
+namespace unsup::text {
+namespace {
+
+/// Bytes at the end of `data` that start a UTF-8 sequence the chunk does not complete.
+std::size_t incomplete_suffix(const unsigned char* data, std::size_t size) {
+    const std::size_t lookback = std::min<std::size_t>(size, 3);
+    for (std::size_t back = 1; back <= lookback; ++back) {
+        const unsigned char b = data[size - back];
+        if (b < 0x80) return 0;
+        if (b >= 0xC0) {
+            const std::size_t need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+            return back < need ? back : 0;
+        }
+    }
+    return 0;
+}
+
+}  // namespace
+
+NgramCounter::NgramCounter(int max_n, UnitMode mode, DecodeErrors errors)
+    : max_n_(max_n), mode_(mode), errors_(errors) {
+    require(max_n >= 1 && max_n <= 16, "max_n must be in [1, 16]");
+    units_.emplace_back();  // id 0: the run boundary
+    for (int k = 1; k <= max_n + 1; ++k) tables_.emplace_back(k);
+    window_.reserve(static_cast<std::size_t>(max_n) + 2);
+}
+
+void NgramCounter::feed(const unsigned char* data, std::size_t size) {
+    auto emit = [this](char32_t cp) { on_char(cp); };
+    const unsigned char* begin = data;
+    std::size_t length = size;
+    std::vector<unsigned char> joined;
+    if (!tail_.empty()) {
+        joined.reserve(tail_.size() + size);
+        joined.insert(joined.end(), tail_.begin(), tail_.end());
+        joined.insert(joined.end(), data, data + size);
+        begin = joined.data();
+        length = joined.size();
+    }
+    const std::size_t keep = incomplete_suffix(begin, length);
+    decode_utf8(begin, length - keep, errors_, offset_, emit);
+    offset_ += length - keep;
+    tail_.assign(begin + (length - keep), begin + length);
+}
+
+void NgramCounter::finish() {
+    if (!tail_.empty()) {
+        decode_utf8(tail_.data(), tail_.size(), errors_, offset_, [this](char32_t cp) { on_char(cp); });
+        offset_ += tail_.size();
+        tail_.clear();
+    }
+    end_token();
+    end_run();
+}
+
+void NgramCounter::on_char(char32_t cp) {
+    cp = fold_width(cp);
+    switch (classify(cp)) {
+        case CharClass::ideograph:
+            if (mode_ == UnitMode::character) {
+                end_token();
+                std::string unit;
+                append_utf8(unit, cp);
+                push_unit(unit_id(unit));
+            } else {
+                append_utf8(token_, cp);
+            }
+            break;
+        case CharClass::alnum:
+            append_utf8(token_, cp);
+            break;
+        case CharClass::space:
+            end_token();
+            if (mode_ == UnitMode::character) end_run();
+            break;
+        case CharClass::other:
+            end_token();
+            end_run();
+            break;
+    }
+}
+
+void NgramCounter::end_token() {
+    if (token_.empty()) return;
+    push_unit(unit_id(token_));
+    token_.clear();
+}
+
+unit_t NgramCounter::unit_id(const std::string& text) {
+    auto it = unit_ids_.find(text);
+    if (it != unit_ids_.end()) return it->second;
+    require(units_.size() < std::numeric_limits<unit_t>::max(), "too many distinct units");
+    const unit_t id = static_cast<unit_t>(units_.size());
+    units_.push_back(text);
+    unit_ids_.emplace(text, id);
+    return id;
+}
+
+void NgramCounter::push_unit(unit_t id) {
+    const std::size_t width = static_cast<std::size_t>(max_n_) + 1;
+    if (!in_run_) {
+        window_.assign(1, kBoundary);
+        in_run_ = true;
+    }
+    window_.push_back(id);
+    if (window_.size() > width) window_.erase(window_.begin());
+    // Every k-gram that ends with this unit (the run's opening boundary included).
+    const std::size_t w = window_.size();
+    for (std::size_t k = 1; k <= w; ++k) tables_[k - 1].add(&window_[w - k], 1);
+}
+
+void NgramCounter::end_run() {
+    if (!in_run_) return;
+    const std::size_t width = static_cast<std::size_t>(max_n_) + 1;
+    window_.push_back(kBoundary);
+    if (window_.size() > width) window_.erase(window_.begin());
+    // Every k-gram (k >= 2) that ends with the closing boundary.
+    const std::size_t w = window_.size();
+    for (std::size_t k = 2; k <= w; ++k) tables_[k - 1].add(&window_[w - k], 1);
+    in_run_ = false;
+}
+
+std::size_t NgramCounter::memory_bytes() const {
+    std::size_t bytes = 0;
+    for (const auto& t : tables_) bytes += t.memory_bytes();
+    return bytes;
+}
+
+NgramStatistics NgramCounter::statistics(std::uint64_t min_count) const {
+    NgramStatistics s;
+    s.max_n = max_n_;
+    s.units = units_;
+    const NgramTable& unigrams = tables_[0];
+    for (std::size_t slot = 0; slot < unigrams.capacity(); ++slot) s.n_units += unigrams.count_at(slot);
+    const double log_n = std::log(static_cast<double>(s.n_units));
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const std::size_t stride = static_cast<std::size_t>(max_n_);
+
+    for (int n = 1; n <= max_n_; ++n) {
+        const NgramTable& grams = tables_[n - 1];
+        const NgramTable& longer = tables_[n];
+        // Neighbour distributions from the (n + 1)-grams: sum of counts and of c ln c per n-gram.
+        std::vector<double> left_sum(grams.capacity(), 0.0), left_clogc(grams.capacity(), 0.0);
+        std::vector<double> right_sum(grams.capacity(), 0.0), right_clogc(grams.capacity(), 0.0);
+        for (std::size_t slot = 0; slot < longer.capacity(); ++slot) {
+            const std::uint64_t c = longer.count_at(slot);
+            if (c == 0) continue;
+            const unit_t* key = longer.key_at(slot);
+            const double cf = static_cast<double>(c), clogc = cf * std::log(cf);
+            if (key[0] != kBoundary && key[n - 1] != kBoundary) {  // w = key[0, n), right neighbour key[n]
+                const std::int64_t at = grams.find(key);  // always present: counted with its extension
+                if (at >= 0) {
+                    right_sum[static_cast<std::size_t>(at)] += cf;
+                    right_clogc[static_cast<std::size_t>(at)] += clogc;
+                }
+            }
+            if (key[1] != kBoundary && key[n] != kBoundary) {  // w = key[1, n + 1), left neighbour key[0]
+                const std::int64_t at = grams.find(key + 1);
+                if (at >= 0) {
+                    left_sum[static_cast<std::size_t>(at)] += cf;
+                    left_clogc[static_cast<std::size_t>(at)] += clogc;
+                }
+            }
+        }
+        for (std::size_t slot = 0; slot < grams.capacity(); ++slot) {
+            const std::uint64_t c = grams.count_at(slot);
+            if (c == 0 || c < min_count) continue;
+            const unit_t* key = grams.key_at(slot);
+            if (key[0] == kBoundary || key[n - 1] == kBoundary) continue;
+            double cohesion = nan;
+            if (n >= 2) {
+                cohesion = std::numeric_limits<double>::infinity();
+                const double log_c = std::log(static_cast<double>(c));
+                for (int k = 1; k < n; ++k) {
+                    const double left = static_cast<double>(tables_[k - 1].count(key));
+                    const double right = static_cast<double>(tables_[n - k - 1].count(key + k));
+                    cohesion = std::min(cohesion, log_n + log_c - std::log(left) - std::log(right));
+                }
+            }
+            auto entropy = [](double sum, double clogc) { return sum > 0.0 ? std::log(sum) - clogc / sum : 0.0; };
+            const std::size_t base = s.ids.size();
+            s.ids.resize(base + stride, 0);
+            std::copy(key, key + n, s.ids.begin() + static_cast<std::ptrdiff_t>(base));
+            s.length.push_back(static_cast<std::uint8_t>(n));
+            s.count.push_back(c);
+            s.cohesion.push_back(cohesion);
+            s.left_entropy.push_back(std::max(0.0, entropy(left_sum[slot], left_clogc[slot])));
+            s.right_entropy.push_back(std::max(0.0, entropy(right_sum[slot], right_clogc[slot])));
+        }
+    }
+
+    // A canonical order, independent of hash-table layout: by n, then count (descending), then ids.
+    const std::size_t m = s.count.size();
+    std::vector<std::size_t> order(m);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (s.length[a] != s.length[b]) return s.length[a] < s.length[b];
+        if (s.count[a] != s.count[b]) return s.count[a] > s.count[b];
+        return std::lexicographical_compare(s.ids.begin() + a * stride, s.ids.begin() + (a + 1) * stride,
+                                            s.ids.begin() + b * stride, s.ids.begin() + (b + 1) * stride);
+    });
+    NgramStatistics sorted;
+    sorted.max_n = s.max_n;
+    sorted.n_units = s.n_units;
+    sorted.units = std::move(s.units);
+    sorted.ids.resize(s.ids.size());
+    for (std::size_t i = 0; i < m; ++i) {
+        const std::size_t j = order[i];
+        std::copy(s.ids.begin() + j * stride, s.ids.begin() + (j + 1) * stride, sorted.ids.begin() + i * stride);
+        sorted.length.push_back(s.length[j]);
+        sorted.count.push_back(s.count[j]);
+        sorted.cohesion.push_back(s.cohesion[j]);
+        sorted.left_entropy.push_back(s.left_entropy[j]);
+        sorted.right_entropy.push_back(s.right_entropy[j]);
+    }
+    return sorted;
+}
+
+}  // namespace unsup::text

@@ -1,0 +1,177 @@
+"""N-gram statistics of raw text: counts, cohesion and neighbour entropy (counted in C++)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, List, Literal, Union
+
+import numpy as np
+
+from unsup import _core
+from unsup.utils.validation import check_positive_int
+
+__all__ = ["NgramStatistics", "ngram_statistics", "resolve_unit"]
+
+Corpus = Union[str, "os.PathLike[str]", Iterable[Union[str, "os.PathLike[str]"]]]
+
+_CHUNK_BYTES = 1 << 20
+_SAMPLE_CHARS = 1 << 16
+
+
+@dataclass(frozen=True)
+class NgramStatistics:
+    """Statistics of every n-gram counted at least ``min_count`` times.
+
+    Attributes
+    ----------
+    ngrams : list of str
+        The n-grams; units are joined without a separator for ``unit="char"`` and with one
+        space for ``unit="word"``. Ordered by length, then decreasing count.
+    length : ndarray of shape (m,)
+        Number of units of each n-gram.
+    count : ndarray of shape (m,)
+        Occurrences ``c(w)``.
+    cohesion : ndarray of shape (m,)
+        ``min_k ln(N c(w) / (c(w[:k]) c(w[k:])))`` over the splits of ``w`` (nats); NaN for
+        single units.
+    left_entropy, right_entropy : ndarray of shape (m,)
+        Entropy (nats) of the unit just before / after ``w``; a run boundary counts as one symbol.
+    n_units : int
+        ``N``, the number of units in the corpus.
+    unit : {"char", "word"}
+        How the text was cut into units.
+    """
+
+    ngrams: List[str]
+    length: np.ndarray
+    count: np.ndarray
+    cohesion: np.ndarray
+    left_entropy: np.ndarray
+    right_entropy: np.ndarray
+    n_units: int
+    unit: str
+
+    def __len__(self) -> int:
+        return len(self.ngrams)
+
+
+def _documents(corpus: Corpus) -> Iterator[Union[str, Path]]:
+    """The corpus as a stream of documents: texts (``str``) and files (``Path``)."""
+    if isinstance(corpus, (str, os.PathLike)):
+        yield Path(corpus) if isinstance(corpus, os.PathLike) else corpus
+        return
+    if isinstance(corpus, (bytes, bytearray)):
+        raise TypeError("corpus: pass text as str (or a file as a pathlib.Path), not bytes")
+    try:
+        items = iter(corpus)
+    except TypeError:
+        raise TypeError(f"corpus: expected str, a path or an iterable of them, got {type(corpus).__name__}") from None
+    for item in items:
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, os.PathLike):
+            yield Path(item)
+        else:
+            raise TypeError(f"corpus: documents must be str or paths, got {type(item).__name__}")
+
+
+def _is_ideograph(ch: str) -> bool:
+    cp = ord(ch)
+    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x3040 <= cp <= 0x30FF
+            or 0xAC00 <= cp <= 0xD7AF or 0x20000 <= cp <= 0x323AF or 0xF900 <= cp <= 0xFAFF)
+
+
+def resolve_unit(unit: str, sample: str) -> Literal["char", "word"]:
+    """``"auto"``: characters when ideographs make up at least 30% of the sample's word characters."""
+    if unit in ("char", "word"):
+        return unit  # type: ignore[return-value]
+    if unit != "auto":
+        raise ValueError(f"unit must be 'auto', 'char' or 'word', got {unit!r}")
+    ideographs = sum(1 for ch in sample if _is_ideograph(ch))
+    word_chars = sum(1 for ch in sample if ch.isalnum())
+    return "char" if word_chars and ideographs >= 0.3 * word_chars else "word"
+
+
+def _open(path: Path):
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise FileNotFoundError(f"corpus: cannot read {str(path)!r}: {exc.strerror}") from exc
+
+
+def _sample(first: Union[str, Path]) -> str:
+    if isinstance(first, str):
+        return first[:_SAMPLE_CHARS]
+    with _open(first) as fh:
+        return fh.read(4 * _SAMPLE_CHARS).decode("utf-8", errors="replace")
+
+
+def _feed_file(counter: "_core.text.NgramCounter", path: Path) -> None:
+    with _open(path) as fh:
+        while True:
+            chunk = fh.read(_CHUNK_BYTES)
+            if not chunk:
+                break
+            counter.feed(chunk)
+
+
+def ngram_statistics(corpus: Corpus, max_n: int = 4, *, unit: str = "auto", errors: str = "replace",
+                     min_count: int = 1) -> NgramStatistics:
+    """Count the n-grams of a corpus and score them (frequency, cohesion, neighbour entropy).
+
+    Parameters
+    ----------
+    corpus : str, path, or iterable of str and paths
+        A text (``str``), a file (``pathlib.Path`` or any ``os.PathLike``), or an iterable of
+        them, each one document. Files are read as UTF-8 in 1 MiB chunks, never whole.
+    max_n : int, default=4
+        Longest n-gram counted (its neighbours are counted too).
+    unit : {"auto", "char", "word"}, default="auto"
+        ``"char"``: each CJK character is a unit and a run of letters/digits is one unit;
+        whitespace and punctuation end runs. ``"word"``: whitespace-separated tokens are units
+        and punctuation ends runs. ``"auto"`` picks ``"char"`` when ideographs make up at least
+        30% of the word characters of the first document.
+    errors : {"replace", "strict"}, default="replace"
+        Invalid UTF-8 becomes U+FFFD (a run boundary), or raises ``UnicodeDecodeError`` whose
+        message and ``offset`` attribute give the byte offset.
+    min_count : int, default=1
+        Keep n-grams counted at least this often (pruned after counting the whole corpus).
+
+    Returns
+    -------
+    NgramStatistics
+    """
+    max_n = check_positive_int(max_n, "max_n")
+    if max_n > 16:
+        raise ValueError(f"max_n must be at most 16, got {max_n}")
+    min_count = check_positive_int(min_count, "min_count")
+    if errors not in ("replace", "strict"):
+        raise ValueError(f"errors must be 'replace' or 'strict', got {errors!r}")
+    documents = _documents(corpus)
+    first = next(documents, None)
+    resolved = resolve_unit(unit, _sample(first) if first is not None else "")
+    counter = _core.text.NgramCounter(max_n, resolved, errors)
+    if first is not None:
+        for document in _chain(first, documents):
+            if isinstance(document, Path):
+                _feed_file(counter, document)
+            else:
+                data = document.encode("utf-8", errors="surrogatepass" if errors == "replace" else "strict")
+                for start in range(0, len(data), _CHUNK_BYTES):
+                    counter.feed(data[start:start + _CHUNK_BYTES])
+            counter.end_document()
+    raw = counter.statistics(min_count)
+    units = raw["units"]
+    sep = "" if resolved == "char" else " "
+    ids, length = raw["ids"], raw["length"]
+    ngrams = [sep.join(units[u] for u in row[:n]) for row, n in zip(ids.tolist(), length.tolist())]
+    return NgramStatistics(ngrams=ngrams, length=length.astype(np.int64), count=raw["count"].astype(np.int64),
+                           cohesion=raw["cohesion"], left_entropy=raw["left_entropy"],
+                           right_entropy=raw["right_entropy"], n_units=int(raw["n_units"]), unit=resolved)
+
+
+def _chain(first: Union[str, Path], rest: Iterator[Union[str, Path]]) -> Iterator[Union[str, Path]]:
+    yield first
+    yield from rest
