@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -75,6 +76,11 @@ public:
     }
     /// plogp(x0).
     double at_zero() const noexcept { return x0_ > 0.0 ? x0_ * log2_ : 0.0; }
+    /// The derivative of plogp at x0, log2(x0) + 1 / ln 2: by convexity
+    /// plogp(x0 + d) >= plogp(x0) + d * slope() (NaN for x0 <= 0, where it has no slope).
+    double slope() const noexcept {
+        return x0_ > 0.0 ? log2_ + 1.4426950408889634074 : std::numeric_limits<double>::quiet_NaN();
+    }
 
 private:
     double x0_, inv_, log2_;

@@ -70,11 +70,15 @@ class LocalMover {
     using Module = typename Terms::Module;
     static constexpr bool kDirected = std::is_same_v<Terms, DirectedTerms>;
 
-    /// A module with its cached codelength term and (effective) enter flow.
+    /// A module with its cached codelength term and (effective) enter flow; undirected modules
+    /// also keep log2(exit) and log2(exit + flow), the slopes that bound a move's change cheaply.
     struct Slot {
         Module stats;
         double term = 0.0;
         double enter = 0.0;
+        double log_exit = 0.0;
+        double log_total = 0.0;
+        double inv_exit = 0.0;
     };
     /// A neighbouring module of the node being visited, with the flow between them.
     struct Candidate {
@@ -112,7 +116,9 @@ public:
             Module& s = slots_[m].stats;
             const Module x = Terms::node(g, v);
             s = Terms::join(s, x, 0.0, 0.0);
-            // Links inside the module carry no exit or enter flow (each side removes its own).
+            // Links inside the module carry no exit or enter flow (each side removes its own);
+            // singletons have none (self-links are not listed).
+            if (!init) continue;
             for (offset_t e = g.indptr[v]; e < g.indptr[v + 1]; ++e) {
                 if (module_[g.neighbor[e]] != m) continue;
                 s.exit -= g.out_flow[e];
@@ -156,6 +162,24 @@ public:
     const index_t* modules() const { return module_.data(); }
 
 private:
+    /// The slot of a module with statistics `m`.
+    Slot scored(const Module& m) const {
+        Slot s;
+        s.stats = m;
+        if constexpr (kDirected) {
+            s.term = terms_.term(m);
+            s.enter = terms_.enter(m);
+        } else {  // the same arithmetic as UndirectedTerms::term, keeping the two logarithms
+            const double total = m.exit + m.flow;
+            s.log_exit = m.exit > 0.0 ? fast_log2(m.exit) : 0.0;
+            s.log_total = total > 0.0 ? fast_log2(total) : 0.0;
+            s.term = (total > 0.0 ? total * s.log_total : 0.0) - 2.0 * (m.exit > 0.0 ? m.exit * s.log_exit : 0.0);
+            s.enter = m.exit;
+            s.inv_exit = m.exit > 0.0 ? 1.0 / m.exit : HUGE_VAL;
+        }
+        return s;
+    }
+
     /// Recomputes the cached terms from the module statistics, so rounding cannot drift.
     void refresh_totals() {
         double enter_total = 0.0;
@@ -165,8 +189,7 @@ private:
                 s = Slot{};
                 continue;
             }
-            s.term = terms_.term(s.stats);
-            s.enter = terms_.enter(s.stats);
+            s = scored(s.stats);
             enter_total += s.enter;
         }
         set_enter_total(enter_total);
@@ -216,33 +239,58 @@ private:
 
         const Module x = Terms::node(g, v);
         const double in_a = kDirected ? cand[0].in : cand[0].out;
-        const Module a_new = Terms::leave(slots_[a].stats, x, cand[0].out, in_a);
-        const double a_term_new = terms_.term(a_new);
-        const double a_enter_new = terms_.enter(a_new);
-        const double a_enter_change = a_enter_new - slots_[a].enter;
-        const double a_change = a_term_new - slots_[a].term;
+        const Slot a_new = scored(Terms::leave(slots_[a].stats, x, cand[0].out, in_a));
+        const double a_enter_change = a_new.enter - slots_[a].enter;
+        const double a_change = a_new.term - slots_[a].term;
 
         index_t best = a;
         double best_delta = -opt_.min_move_improvement;
-        Module best_stats{};
-        double best_term = 0.0, best_enter = 0.0;
+        Slot best_slot;
         auto consider = [&](index_t m, const Module& b_new) {
             const Slot& b = slots_[m];
-            const double b_enter_new = terms_.enter(b_new);
-            const double b_term_new = terms_.term(b_new);
+            const Slot scored_b = scored(b_new);
             const double delta =
-                index_(a_enter_change + b_enter_new - b.enter) - index_old_ + a_change + b_term_new - b.term;
+                index_(a_enter_change + scored_b.enter - b.enter) - index_old_ + a_change + scored_b.term - b.term;
             if (delta < best_delta) {
                 best_delta = delta;
                 best = m;
-                best_stats = b_new;
-                best_term = b_term_new;
-                best_enter = b_enter_new;
+                best_slot = scored_b;
             }
         };
-        for (std::size_t i = 1; i < n_cand; ++i) {
-            const Candidate& c = cand[i];
-            consider(c.module, Terms::join(slots_[c.module].stats, x, c.out, kDirected ? c.in : c.out));
+        if constexpr (kDirected) {
+            for (std::size_t i = 1; i < n_cand; ++i) {
+                const Candidate& c = cand[i];
+                consider(c.module, Terms::join(slots_[c.module].stats, x, c.out, c.in));
+            }
+        } else {
+            // The module v is most linked to usually wins: score it first, then skip every module
+            // that gains flow from v's arrival (d = x - 2w >= 0, the change of its exit flow)
+            // when a lower bound on its change cannot beat the best so far. By convexity of
+            // p log p and concavity of log (c = 1 / ln 2, E the total enter flow, e and f b's):
+            //   index change     >= (a's change of exit + d) (log2 E + c)
+            //   term(b') - term(b) >= (d + p)(log2(e + f) + c) - 2 d (log2 e + c) - 2 c d^2 / e
+            // exact to second order in d / e, so modules much larger than v are ruled out with a
+            // few multiplications instead of two logarithms.
+            std::size_t first = 0;
+            for (std::size_t i = 1; i < n_cand; ++i)
+                if (first == 0 || cand[i].out > cand[first].out) first = i;
+            if (first != 0)
+                consider(cand[first].module, Terms::join(slots_[cand[first].module].stats, x, cand[first].out, 0.0));
+            constexpr double c = 1.4426950408889634074;
+            const double index_slope = index_.slope();
+            const double base = a_change + a_enter_change * index_slope;
+            for (std::size_t i = 1; i < n_cand; ++i) {
+                if (i == first) continue;
+                const Candidate& cd = cand[i];
+                const Slot& b = slots_[cd.module];
+                const double d = x.exit - 2.0 * cd.out;
+                if (d >= 0.0) {
+                    const double bound = base + d * index_slope + (d + x.flow) * (b.log_total + c) -
+                                         2.0 * d * (b.log_exit + c + c * d * b.inv_exit);
+                    if (bound > best_delta + 1e-13) continue;  // NaN (e = 0, d = 0) falls through
+                }
+                consider(cd.module, Terms::join(b.stats, x, cd.out, 0.0));
+            }
         }
         if (size_[a] > 1 && !empty_.empty()) consider(empty_.back(), Terms::join(Module{}, x, 0.0, 0.0));
         if (best == a) return 0;
@@ -251,9 +299,9 @@ private:
         if (size_[best] == 0) empty_.pop_back();  // `best` was the empty module on top of the stack
         Slot& sa = slots_[a];
         Slot& sb = slots_[best];
-        set_enter_total(enter_total_ + (a_enter_new - sa.enter) + (best_enter - sb.enter));
-        sa = {a_new, a_term_new, a_enter_new};
-        sb = {best_stats, best_term, best_enter};
+        set_enter_total(enter_total_ + (a_new.enter - sa.enter) + (best_slot.enter - sb.enter));
+        sa = a_new;
+        sb = best_slot;
         if (--size_[a] == 0) empty_.push_back(a);
         ++size_[best];
         module_[v] = best;
