@@ -21,6 +21,7 @@ class graph:
         core_loop_limit: int = 10,
         tune_iteration_limit: int = 0,
         min_relative_tune_improvement: float = 0.0001,
+        prune_candidates: bool = True,
     ) -> Dict[str, Any]: ...
     @staticmethod
     def map_equation(

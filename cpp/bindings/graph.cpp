@@ -47,7 +47,7 @@ void bind_graph(py::module_& m) {
         [](const CArray<std::int64_t>& indptr, const CArray<std::int32_t>& indices, const CArray<double>& data,
            std::int64_t n, bool directed, double teleportation, bool recorded, bool to_nodes, int n_trials,
            std::uint64_t seed, int n_jobs, int core_loop_limit, int tune_iteration_limit,
-           double min_relative_tune_improvement) {
+           double min_relative_tune_improvement, bool prune_candidates) {
             const CsrView a = csr_view(indptr, indices, data, n, n, "adjacency");
             InfomapOptions opt;
             opt.n_trials = n_trials;
@@ -56,6 +56,7 @@ void bind_graph(py::module_& m) {
             opt.core_loop_limit = core_loop_limit;
             opt.tune_iteration_limit = tune_iteration_limit;
             opt.min_relative_tune_improvement = min_relative_tune_improvement;
+            opt.prune_candidates = prune_candidates;
             require(n_trials >= 1, "n_trials must be >= 1");
             require(core_loop_limit >= 1, "core_loop_limit must be >= 1");
             struct Out {
@@ -83,6 +84,7 @@ void bind_graph(py::module_& m) {
         py::arg("core_loop_limit") = InfomapOptions{}.core_loop_limit,
         py::arg("tune_iteration_limit") = InfomapOptions{}.tune_iteration_limit,
         py::arg("min_relative_tune_improvement") = InfomapOptions{}.min_relative_tune_improvement,
+        py::arg("prune_candidates") = InfomapOptions{}.prune_candidates,
         "Two-level InfoMap on the CSR adjacency (entry (i, j) = weight of link i -> j).");
 
     m.def(

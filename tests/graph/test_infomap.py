@@ -98,6 +98,24 @@ def test_results_do_not_depend_on_n_jobs():
     assert one.codelength_ == two.codelength_
 
 
+@pytest.mark.parametrize("mixing", [0.2, 0.5, 0.7])
+def test_candidate_pruning_changes_nothing_but_speed(mixing):
+    """The lower bound that skips candidate modules is rigorous: the search takes the same path."""
+    from unsup import _core
+
+    G, _ = planted_partition(n_nodes=800, n_groups=16, mean_degree=12, mixing=mixing, seed=7)
+    a = nx.to_scipy_sparse_array(G, format="csr", dtype=np.float64)
+    rng = np.random.default_rng(1)
+    a.data = rng.random(a.nnz) + 0.1  # unequal weights, kept symmetric below
+    a = sp.csr_array((a + a.T) / 2)
+    args = (a.indptr.astype(np.int64), a.indices.astype(np.int32), a.data, a.shape[0], False)
+    for seed in range(3):
+        pruned = _core.graph.infomap(*args, n_trials=2, seed=seed)
+        exact = _core.graph.infomap(*args, n_trials=2, seed=seed, prune_candidates=False)
+        np.testing.assert_array_equal(pruned["labels"], exact["labels"])
+        assert pruned["codelength"] == exact["codelength"]
+
+
 def test_estimator_attributes_are_consistent():
     G, _ = planted_partition(n_nodes=300, n_groups=6, mean_degree=10, mixing=0.2, seed=1)
     est = InfoMap(n_trials=2, random_state=0).fit(G)

@@ -284,7 +284,7 @@ private:
                 const Candidate& cd = cand[i];
                 const Slot& b = slots_[cd.module];
                 const double d = x.exit - 2.0 * cd.out;
-                if (d >= 0.0) {
+                if (d >= 0.0 && opt_.prune_candidates) {
                     const double bound = base + d * index_slope + (d + x.flow) * (b.log_total + c) -
                                          2.0 * d * (b.log_exit + c + c * d * b.inv_exit);
                     if (bound > best_delta + 1e-13) continue;  // NaN (e = 0, d = 0) falls through
