@@ -86,12 +86,16 @@ def as_csr_matrix(x: Any, name: str = "adjacency") -> sp.csr_array:
         raise ValueError(f"{name}: at most {_MAX_NODES} nodes are supported, got {a.shape[0]}")
     # csr_array(x) may share any of the caller's buffers (indices and indptr survive a dtype
     # change): copy before changing anything in place.
-    needs_cleanup = not a.has_canonical_format or bool(a.nnz and not np.all(a.data != 0))
+    canonical = a.has_canonical_format
+    if canonical:  # duplicates could cancel; only canonical data can be checked before summing
+        check_weights(a.data, name)
+    # Explicit zeros (weights are non-negative here, so "any zero" is "min == 0").
+    needs_cleanup = not canonical or bool(a.nnz and a.data.min() == 0)
     if needs_cleanup and sp.issparse(x):
         a = a.copy()
-    if not a.has_canonical_format:
+    if not canonical:
         a.sum_duplicates()
-    check_weights(a.data, name)
+        check_weights(a.data, name)
     if needs_cleanup:
         a.eliminate_zeros()
         a.sort_indices()

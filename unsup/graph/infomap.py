@@ -191,8 +191,8 @@ class InfoMap(ClusterMixin, BaseEstimator):
             return as_adjacency(X, directed=self.directed, name="X")
         if self.affinity == "precomputed":
             if not sp.issparse(X):
-                X = validate_data(self, X, ensure_min_samples=1, reset=True)
-            return as_adjacency(as_csr_matrix(X, "X"), directed=self.directed, name="X")
+                X = as_csr_matrix(validate_data(self, X, ensure_min_samples=1, reset=True), "X")
+            return as_adjacency(X, directed=self.directed, name="X")  # validates sparse input once
         if self.affinity != "nearest_neighbors":
             raise ValueError(f"affinity must be 'nearest_neighbors' or 'precomputed', got {self.affinity!r}")
         X = validate_data(self, X, accept_sparse="csr", ensure_min_samples=1, reset=True)

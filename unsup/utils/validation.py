@@ -57,6 +57,9 @@ def check_weights(data: np.ndarray, name: str = "weight") -> None:
     data = np.asarray(data)
     if data.size == 0:
         return
+    # Two reductions and no temporary arrays in the common case (NaN fails both comparisons).
+    if data.min() >= 0 and data.max() < np.inf:
+        return
     bad = ~np.isfinite(data) | (data < 0)
     if bad.any():
         first = data[np.flatnonzero(bad)[0]]
