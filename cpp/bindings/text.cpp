@@ -42,13 +42,6 @@ void decoding(Fn&& fn) {
     }
 }
 
-template <class T>
-py::array_t<T> array_of(const std::vector<T>& v) {
-    py::array_t<T> out(static_cast<py::ssize_t>(v.size()));
-    std::copy(v.begin(), v.end(), out.mutable_data());
-    return out;
-}
-
 }  // namespace
 
 void bind_text(py::module_& m) {
@@ -87,11 +80,11 @@ void bind_text(py::module_& m) {
                 d["units"] = s.units;
                 d["n_units"] = s.n_units;
                 d["ids"] = ids;
-                d["length"] = array_of(s.length);
-                d["count"] = array_of(s.count);
-                d["cohesion"] = array_of(s.cohesion);
-                d["left_entropy"] = array_of(s.left_entropy);
-                d["right_entropy"] = array_of(s.right_entropy);
+                d["length"] = to_numpy(s.length);
+                d["count"] = to_numpy(s.count);
+                d["cohesion"] = to_numpy(s.cohesion);
+                d["left_entropy"] = to_numpy(s.left_entropy);
+                d["right_entropy"] = to_numpy(s.right_entropy);
                 return d;
             },
             py::arg("min_count") = 1, "Statistics of the n-grams counted at least min_count times.");
