@@ -53,3 +53,10 @@ def test_malformed_input_raises():
         _core.sparse.is_symmetric(indptr, bad, data, n)
     with pytest.raises(ValueError, match="matrix"):
         _core.sparse.is_symmetric(indptr[:-1], indices, data, n)
+    # Unsorted or duplicate column ids would make the answer meaningless: refused.
+    unsorted = sp.csr_array(np.array([[0.0, 1.0, 2.0], [1.0, 0.0, 0.0], [2.0, 0.0, 0.0]]))
+    u_indices = unsorted.indices.astype(np.int32).copy()
+    u_data = unsorted.data.copy()
+    u_indices[:2], u_data[:2] = u_indices[1::-1].copy(), u_data[1::-1].copy()
+    with pytest.raises(ValueError, match="sorted"):
+        _core.sparse.is_symmetric(unsorted.indptr.astype(np.int64), u_indices, u_data, 3)

@@ -78,6 +78,7 @@ void bind_text(py::module_& m) {
                 py::array_t<std::uint32_t> ids({rows, static_cast<py::ssize_t>(s.max_n)});
                 std::copy(s.ids.begin(), s.ids.end(), ids.mutable_data());
                 d["units"] = s.units;
+                d["ngrams"] = s.ngrams;
                 d["n_units"] = s.n_units;
                 d["ids"] = ids;
                 d["length"] = to_numpy(s.length);

@@ -40,22 +40,24 @@ class Adjacency:
 
     def kernel_args(self) -> tuple:
         """(indptr int64, indices int32, data float64, n) for the C++ kernels."""
-        a = self.matrix
-        return (
-            np.ascontiguousarray(a.indptr, dtype=np.int64),
-            np.ascontiguousarray(a.indices, dtype=np.int32),
-            np.ascontiguousarray(a.data, dtype=np.float64),
-            a.shape[0],
-        )
+        return _csr_kernel_args(self.matrix)
+
+
+def _csr_kernel_args(a: sp.csr_array) -> tuple:
+    """(indptr int64, indices int32, data float64, n) of a square CSR array, copied only if needed."""
+    return (
+        np.ascontiguousarray(a.indptr, dtype=np.int64),
+        np.ascontiguousarray(a.indices, dtype=np.int32),
+        np.ascontiguousarray(a.data, dtype=np.float64),
+        a.shape[0],
+    )
 
 
 def _is_symmetric(a: sp.csr_array) -> bool:
     """Symmetry of a canonical CSR array (values equal to 1e-12 relative), in O(nnz) without copies."""
     if a.shape[0] != a.shape[1]:
         return False
-    return bool(_core.sparse.is_symmetric(
-        np.asarray(a.indptr, dtype=np.int64), np.asarray(a.indices, dtype=np.int32),
-        np.asarray(a.data, dtype=np.float64), a.shape[0], 1e-12))
+    return bool(_core.sparse.is_symmetric(*_csr_kernel_args(a), 1e-12))
 
 
 def symmetrize(a: sp.csr_array) -> sp.csr_array:

@@ -163,11 +163,8 @@ def ngram_statistics(corpus: Corpus, max_n: int = 4, *, unit: str = "auto", erro
                     counter.feed(data[start:start + _CHUNK_BYTES])
             counter.end_document()
     raw = counter.statistics(min_count)
-    units = raw["units"]
-    sep = "" if resolved == "char" else " "
-    ids, length = raw["ids"], raw["length"]
-    ngrams = [sep.join(units[u] for u in row[:n]) for row, n in zip(ids.tolist(), length.tolist())]
-    return NgramStatistics(ngrams=ngrams, length=length.astype(np.int64), count=raw["count"].astype(np.int64),
+    return NgramStatistics(ngrams=raw["ngrams"], length=raw["length"].astype(np.int64),
+                           count=raw["count"].astype(np.int64),
                            cohesion=raw["cohesion"], left_entropy=raw["left_entropy"],
                            right_entropy=raw["right_entropy"], n_units=int(raw["n_units"]), unit=resolved)
 

@@ -18,6 +18,9 @@ using index_t = std::int32_t;
 /// Edge offsets: 64 bits, edge counts can pass 2^31.
 using offset_t = std::int64_t;
 
+/// 1 / ln 2: d/dx log2(x) = kInvLn2 / x.
+constexpr double kInvLn2 = 1.4426950408889634074;
+
 namespace detail {
 /// 1024 buckets of the mantissa: 1 / c and log2(c) at each bucket's centre c (16 KiB).
 struct Log2Table {
@@ -51,7 +54,7 @@ inline double fast_log2(double x) noexcept {
     std::memcpy(&m, &mantissa_bits, sizeof m);
     const double r = m * detail::kLog2Table.inv_centre[bucket] - 1.0;
     // log2(1 + r) = (r - r^2/2 + r^3/3 - r^4/4) / ln 2, evaluated as two independent halves.
-    constexpr double k = 1.4426950408889634074;  // 1 / ln 2
+    constexpr double k = kInvLn2;
     const double r2 = r * r;
     const double log2_1p = r * ((k - (k / 2) * r) + r2 * ((k / 3) - (k / 4) * r));
     return (exponent + detail::kLog2Table.log2_centre[bucket]) + log2_1p;
@@ -72,14 +75,14 @@ public:
         const double t = d * inv_;
         if (!(std::abs(t) <= 0x1p-9)) return plogp(x0_ + d);  // also catches x0 <= 0 (t = inf or nan)
         const double ln1p = t * (1.0 - t * (0.5 - t * (1.0 / 3 - t * (0.25 - t * 0.2))));
-        return (x0_ + d) * (log2_ + ln1p * 1.4426950408889634074);
+        return (x0_ + d) * (log2_ + ln1p * kInvLn2);
     }
     /// plogp(x0).
     double at_zero() const noexcept { return x0_ > 0.0 ? x0_ * log2_ : 0.0; }
     /// The derivative of plogp at x0, log2(x0) + 1 / ln 2: by convexity
     /// plogp(x0 + d) >= plogp(x0) + d * slope() (NaN for x0 <= 0, where it has no slope).
     double slope() const noexcept {
-        return x0_ > 0.0 ? log2_ + 1.4426950408889634074 : std::numeric_limits<double>::quiet_NaN();
+        return x0_ > 0.0 ? log2_ + kInvLn2 : std::numeric_limits<double>::quiet_NaN();
     }
 
 private:

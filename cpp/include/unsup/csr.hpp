@@ -41,11 +41,15 @@ struct CsrView {
 /// Whether a canonical CSR matrix (sorted column ids, no duplicates) equals its transpose, with
 /// values equal up to `rtol` relative difference. O(nnz) time and one offset per row, no copy:
 /// rows are read in order, so the entries of row j that mirror rows 0..i-1 are consumed in order
-/// and a cursor per row tells where the mirror of (i, j) must sit.
+/// and a cursor per row tells where the mirror of (i, j) must sit. A row that is not strictly
+/// increasing throws std::invalid_argument (the answer would be meaningless).
 inline bool is_symmetric(const CsrView& a, double rtol) {
     if (a.n_rows != a.n_cols) return false;
     const index_t n = a.n_rows;
     if (n == 0) return true;
+    for (index_t i = 0; i < n; ++i)
+        for (offset_t e = a.indptr[i] + 1; e < a.indptr[i + 1]; ++e)
+            require(a.indices[e - 1] < a.indices[e], "matrix: column ids must be sorted and unique within each row");
     std::vector<offset_t> cursor(a.indptr, a.indptr + n);
     for (index_t i = 0; i < n; ++i) {
         for (offset_t e = a.indptr[i]; e < a.indptr[i + 1]; ++e) {

@@ -26,6 +26,19 @@ namespace {
 
 constexpr int kUnlimitedLevels = INT_MAX;
 
+/// A module's statistics with what the search caches about them: its codelength term (less the
+/// index term), its effective enter flow and, for undirected modules, log2 of its exit and total
+/// flow and 1 / exit, the slopes that bound a move's change without a logarithm.
+template <class Module>
+struct Scored {
+    Module stats;
+    double term = 0.0;
+    double enter = 0.0;
+    double log_exit = 0.0;
+    double log_total = 0.0;
+    double inv_exit = 0.0;
+};
+
 /// Map-equation terms of an undirected network: a module's enter flow equals its exit flow and
 /// there is no teleportation, so a module is just (exit, flow).
 struct UndirectedTerms {
@@ -42,8 +55,18 @@ struct UndirectedTerms {
     static Module leave(const Module& m, const Module& x, double out, double) {
         return {m.exit - x.exit + 2.0 * out, m.flow - x.flow};
     }
-    static double enter(const Module& m) { return m.exit; }
-    static double term(const Module& m) { return plogp(m.exit + m.flow) - 2.0 * plogp(m.exit); }
+    /// term = plogp(exit + flow) - 2 plogp(exit), keeping the two logarithms.
+    static Scored<Module> score(const Module& m) {
+        Scored<Module> s;
+        s.stats = m;
+        const double total = m.exit + m.flow;
+        s.log_exit = m.exit > 0.0 ? fast_log2(m.exit) : 0.0;
+        s.log_total = total > 0.0 ? fast_log2(total) : 0.0;
+        s.term = (total > 0.0 ? total * s.log_total : 0.0) - 2.0 * (m.exit > 0.0 ? m.exit * s.log_exit : 0.0);
+        s.enter = m.exit;
+        s.inv_exit = m.exit > 0.0 ? 1.0 / m.exit : HUGE_VAL;
+        return s;
+    }
 };
 
 /// Map-equation terms of a directed network (recorded or unrecorded teleportation).
@@ -56,8 +79,13 @@ struct DirectedTerms {
     static Module leave(const Module& m, const Module& x, double out, double in) {
         return without_node(m, x, out, in);
     }
-    double enter(const Module& m) const { return eq.enter_of(m); }
-    double term(const Module& m) const { return eq.term(m); }
+    Scored<Module> score(const Module& m) const {
+        Scored<Module> s;
+        s.stats = m;
+        s.term = eq.term(m);
+        s.enter = eq.enter_of(m);
+        return s;
+    }
 };
 
 /// Local moving of nodes between modules, on any level of the network. One mover serves a whole
@@ -70,16 +98,7 @@ class LocalMover {
     using Module = typename Terms::Module;
     static constexpr bool kDirected = std::is_same_v<Terms, DirectedTerms>;
 
-    /// A module with its cached codelength term and (effective) enter flow; undirected modules
-    /// also keep log2(exit) and log2(exit + flow), the slopes that bound a move's change cheaply.
-    struct Slot {
-        Module stats;
-        double term = 0.0;
-        double enter = 0.0;
-        double log_exit = 0.0;
-        double log_total = 0.0;
-        double inv_exit = 0.0;
-    };
+    using Slot = Scored<Module>;
     /// A neighbouring module of the node being visited, with the flow between them.
     struct Candidate {
         index_t module;
@@ -162,24 +181,6 @@ public:
     const index_t* modules() const { return module_.data(); }
 
 private:
-    /// The slot of a module with statistics `m`.
-    Slot scored(const Module& m) const {
-        Slot s;
-        s.stats = m;
-        if constexpr (kDirected) {
-            s.term = terms_.term(m);
-            s.enter = terms_.enter(m);
-        } else {  // the same arithmetic as UndirectedTerms::term, keeping the two logarithms
-            const double total = m.exit + m.flow;
-            s.log_exit = m.exit > 0.0 ? fast_log2(m.exit) : 0.0;
-            s.log_total = total > 0.0 ? fast_log2(total) : 0.0;
-            s.term = (total > 0.0 ? total * s.log_total : 0.0) - 2.0 * (m.exit > 0.0 ? m.exit * s.log_exit : 0.0);
-            s.enter = m.exit;
-            s.inv_exit = m.exit > 0.0 ? 1.0 / m.exit : HUGE_VAL;
-        }
-        return s;
-    }
-
     /// Recomputes the cached terms from the module statistics, so rounding cannot drift.
     void refresh_totals() {
         double enter_total = 0.0;
@@ -189,7 +190,7 @@ private:
                 s = Slot{};
                 continue;
             }
-            s = scored(s.stats);
+            s = terms_.score(s.stats);
             enter_total += s.enter;
         }
         set_enter_total(enter_total);
@@ -239,7 +240,7 @@ private:
 
         const Module x = Terms::node(g, v);
         const double in_a = kDirected ? cand[0].in : cand[0].out;
-        const Slot a_new = scored(Terms::leave(slots_[a].stats, x, cand[0].out, in_a));
+        const Slot a_new = terms_.score(Terms::leave(slots_[a].stats, x, cand[0].out, in_a));
         const double a_enter_change = a_new.enter - slots_[a].enter;
         const double a_change = a_new.term - slots_[a].term;
 
@@ -248,7 +249,7 @@ private:
         Slot best_slot;
         auto consider = [&](index_t m, const Module& b_new) {
             const Slot& b = slots_[m];
-            const Slot scored_b = scored(b_new);
+            const Slot scored_b = terms_.score(b_new);
             const double delta =
                 index_(a_enter_change + scored_b.enter - b.enter) - index_old_ + a_change + scored_b.term - b.term;
             if (delta < best_delta) {
@@ -276,15 +277,16 @@ private:
                 if (first == 0 || cand[i].out > cand[first].out) first = i;
             if (first != 0)
                 consider(cand[first].module, Terms::join(slots_[cand[first].module].stats, x, cand[first].out, 0.0));
-            constexpr double c = 1.4426950408889634074;
+            constexpr double c = kInvLn2;
             const double index_slope = index_.slope();
             const double base = a_change + a_enter_change * index_slope;
+            const bool prune = opt_.prune_candidates;
             for (std::size_t i = 1; i < n_cand; ++i) {
                 if (i == first) continue;
                 const Candidate& cd = cand[i];
                 const Slot& b = slots_[cd.module];
                 const double d = x.exit - 2.0 * cd.out;
-                if (d >= 0.0 && opt_.prune_candidates) {
+                if (prune && d >= 0.0) {
                     const double bound = base + d * index_slope + (d + x.flow) * (b.log_total + c) -
                                          2.0 * d * (b.log_exit + c + c * d * b.inv_exit);
                     if (bound > best_delta + 1e-13) continue;  // NaN (e = 0, d = 0) falls through

@@ -222,6 +222,16 @@ NgramStatistics NgramCounter::statistics(std::uint64_t min_count) const {
         sorted.left_entropy.push_back(s.left_entropy[j]);
         sorted.right_entropy.push_back(s.right_entropy[j]);
     }
+    const char* separator = mode_ == UnitMode::character ? "" : " ";
+    sorted.ngrams.reserve(m);
+    for (std::size_t i = 0; i < m; ++i) {
+        std::string text;
+        for (std::size_t k = 0; k < sorted.length[i]; ++k) {
+            if (k > 0) text += separator;
+            text += sorted.units[sorted.ids[i * stride + k]];
+        }
+        sorted.ngrams.push_back(std::move(text));
+    }
     return sorted;
 }
 
