@@ -90,6 +90,9 @@ private:
 };
 
 /// Throws std::invalid_argument (ValueError in Python) unless `ok`.
+inline void require(bool ok, const char* message) {  // no string is built unless it throws
+    if (!ok) throw std::invalid_argument(message);
+}
 inline void require(bool ok, const std::string& message) {
     if (!ok) throw std::invalid_argument(message);
 }

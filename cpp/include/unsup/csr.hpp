@@ -39,20 +39,27 @@ struct CsrView {
 };
 
 /// Whether a canonical CSR matrix (sorted column ids, no duplicates) equals its transpose, with
-/// values equal up to `rtol` relative difference. O(nnz) time and one offset per row, no copy:
-/// rows are read in order, so the entries of row j that mirror rows 0..i-1 are consumed in order
-/// and a cursor per row tells where the mirror of (i, j) must sit. A row that is not strictly
-/// increasing throws std::invalid_argument (the answer would be meaningless).
+/// values equal up to `rtol` relative difference. O(nnz) time and one offset per row, no copy.
+/// Each pair is checked once, from its upper entry (i, j), j > i: rows are read in order, so the
+/// lower entries (j, i) of row j are met in increasing i, and a cursor per row tells where the
+/// mirror must sit. At the end every cursor must have consumed its row's whole lower part, or a
+/// lower entry has no upper mirror. A row that is not strictly increasing throws
+/// std::invalid_argument (the answer would be meaningless).
 inline bool is_symmetric(const CsrView& a, double rtol) {
     if (a.n_rows != a.n_cols) return false;
     const index_t n = a.n_rows;
     if (n == 0) return true;
-    for (index_t i = 0; i < n; ++i)
-        for (offset_t e = a.indptr[i] + 1; e < a.indptr[i + 1]; ++e)
-            require(a.indices[e - 1] < a.indices[e], "matrix: column ids must be sorted and unique within each row");
-    std::vector<offset_t> cursor(a.indptr, a.indptr + n);
+    std::vector<offset_t> cursor(a.indptr, a.indptr + n);  // next unmatched lower entry of each row
+    std::vector<offset_t> diagonal(static_cast<std::size_t>(n));  // first entry with column >= row
     for (index_t i = 0; i < n; ++i) {
-        for (offset_t e = a.indptr[i]; e < a.indptr[i + 1]; ++e) {
+        const offset_t begin = a.indptr[i], end = a.indptr[i + 1];
+        for (offset_t e = begin + 1; e < end; ++e)
+            require(a.indices[e - 1] < a.indices[e], "matrix: column ids must be sorted and unique within each row");
+        offset_t e = begin;
+        while (e < end && a.indices[e] < i) ++e;
+        diagonal[i] = e;
+        if (e < end && a.indices[e] == i) ++e;  // a self-link mirrors itself
+        for (; e < end; ++e) {
             const index_t j = a.indices[e];
             offset_t& c = cursor[j];
             if (c >= a.indptr[j + 1] || a.indices[c] != i) return false;
@@ -60,6 +67,7 @@ inline bool is_symmetric(const CsrView& a, double rtol) {
             if (std::abs(x - y) > rtol * std::max(std::abs(x), std::abs(y))) return false;
             ++c;
         }
+        if (cursor[i] != diagonal[i]) return false;  // rows j < i are done: all of i's lower part matched
     }
     return true;
 }
