@@ -6,7 +6,11 @@
 #include <string>
 
 #include "common.hpp"
+#include "unsup/parallel.hpp"
+#include "unsup/text/fragment_counter.hpp"
 #include "unsup/text/ngram_counter.hpp"
+#include "unsup/text/redundancy.hpp"
+#include "unsup/text/tokenizer.hpp"
 
 namespace unsup::bindings {
 
@@ -42,15 +46,53 @@ void decoding(Fn&& fn) {
     }
 }
 
+/// Rows of a 2-D uint32 id array with their lengths, checked against the array's width.
+struct IdRows {
+    CArray<std::uint32_t> ids;
+    CArray<std::uint8_t> length;
+    std::size_t rows = 0, stride = 0;
+    IdRows(const CArray<std::uint32_t>& i, const CArray<std::uint8_t>& l) : ids(i), length(l) {
+        require(ids.ndim() == 2, "ids: need a 2-D array");
+        require(length.ndim() == 1 && length.shape(0) == ids.shape(0), "length: need one length per row of ids");
+        rows = static_cast<std::size_t>(ids.shape(0));
+        stride = static_cast<std::size_t>(ids.shape(1));
+        for (std::size_t r = 0; r < rows; ++r)
+            require(length.data()[r] >= 1 && length.data()[r] <= stride, "length: must lie in [1, ids.shape[1]]");
+    }
+    const unit_t* row(std::size_t r) const { return ids.data() + r * stride; }
+};
+
+/// UTF-8 view of a Python str (no copy; lone surrogates raise UnicodeEncodeError).
+std::string_view utf8_of(const py::handle& text) {
+    if (!PyUnicode_Check(text.ptr())) throw py::type_error("texts must be str");
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size);
+    if (data == nullptr) throw py::error_already_set();
+    return {data, static_cast<std::size_t>(size)};
+}
+
+using Spans = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
+
+py::list tokens_of(std::string_view text, const Spans& spans) {
+    py::list out(spans.size());
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+        PyObject* s = PyUnicode_DecodeUTF8(text.data() + spans[i].first,
+                                           static_cast<Py_ssize_t>(spans[i].second - spans[i].first), "replace");
+        if (s == nullptr) throw py::error_already_set();
+        PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), s);
+    }
+    return out;
+}
+
 }  // namespace
 
 void bind_text(py::module_& m) {
     py::class_<NgramCounter>(m, "NgramCounter",
                              "Streaming counts of unit n-grams (1 .. max_n + 1) with run boundaries.")
-        .def(py::init([](int max_n, const std::string& unit, const std::string& errors) {
-                 return new NgramCounter(max_n, unit_mode(unit), decode_errors(errors));
+        .def(py::init([](int max_n, const std::string& unit, const std::string& errors, bool neighbours) {
+                 return new NgramCounter(max_n, unit_mode(unit), decode_errors(errors), neighbours);
              }),
-             py::arg("max_n"), py::arg("unit") = "char", py::arg("errors") = "replace")
+             py::arg("max_n"), py::arg("unit") = "char", py::arg("errors") = "replace", py::arg("neighbours") = true)
         .def(
             "feed",
             [](NgramCounter& self, const py::bytes& data) {
@@ -65,6 +107,7 @@ void bind_text(py::module_& m) {
             "End the current document: flush its last unit and run.")
         .def_property_readonly("bytes_seen", &NgramCounter::bytes_seen)
         .def_property_readonly("memory_bytes", &NgramCounter::memory_bytes)
+        .def_property_readonly("n_units", &NgramCounter::n_units)
         .def(
             "statistics",
             [](const NgramCounter& self, std::uint64_t min_count) {
@@ -89,6 +132,130 @@ void bind_text(py::module_& m) {
                 return d;
             },
             py::arg("min_count") = 1, "Statistics of the n-grams counted at least min_count times.");
+
+    py::class_<FragmentCounter>(m, "FragmentCounter",
+                                "Second pass: counts the fragments of runs cut where no kept n-gram links two units.")
+        .def(py::init([](const NgramCounter& counter, int max_length, const std::string& errors) {
+                 return new FragmentCounter(counter.vocabulary(), counter.mode(), decode_errors(errors), max_length);
+             }),
+             py::arg("counter"), py::arg("max_length"), py::arg("errors") = "replace",
+             "Reads with the units of `counter` (the first pass over the same corpus).")
+        .def(
+            "keep",
+            [](FragmentCounter& self, const CArray<std::uint32_t>& ids, const CArray<std::uint8_t>& length) {
+                const IdRows rows(ids, length);
+                for (std::size_t r = 0; r < rows.rows; ++r) {
+                    const int n = rows.length.data()[r];
+                    if (n >= 2) self.keep(rows.row(r), n);
+                }
+            },
+            py::arg("ids"), py::arg("length"), "Keep these n-grams (rows of ids, first `length` entries; n >= 2).")
+        .def(
+            "feed",
+            [](FragmentCounter& self, const py::bytes& data) {
+                const std::string_view view(data);
+                decoding([&] { self.feed(reinterpret_cast<const unsigned char*>(view.data()), view.size()); });
+            },
+            py::arg("data"))
+        .def("end_document", [](FragmentCounter& self) { decoding([&] { self.finish(); }); })
+        .def_property_readonly("bytes_seen", &FragmentCounter::bytes_seen)
+        .def_property_readonly("memory_bytes", &FragmentCounter::memory_bytes)
+        .def(
+            "fragments",
+            [](const FragmentCounter& self, std::uint64_t min_count) {
+                Fragments f;
+                {
+                    py::gil_scoped_release release;
+                    f = self.fragments(min_count);
+                }
+                py::dict d;
+                py::array_t<std::uint32_t> ids({static_cast<py::ssize_t>(f.count.size()),
+                                                static_cast<py::ssize_t>(f.max_length)});
+                std::copy(f.ids.begin(), f.ids.end(), ids.mutable_data());
+                d["ids"] = ids;
+                d["length"] = to_numpy(f.length);
+                d["count"] = to_numpy(f.count);
+                d["texts"] = f.texts;
+                return d;
+            },
+            py::arg("min_count") = 1, "Fragments counted at least min_count times (by length, then count).")
+        .def(
+            "windows_kept",
+            [](const FragmentCounter& self, const CArray<std::uint32_t>& ids, const CArray<std::uint8_t>& length,
+               int window) {
+                const IdRows rows(ids, length);
+                std::vector<std::uint8_t> ok(rows.rows);
+                for (std::size_t r = 0; r < rows.rows; ++r)
+                    ok[r] = self.windows_kept(rows.row(r), rows.length.data()[r], window);
+                return to_numpy(ok).attr("astype")("bool");
+            },
+            py::arg("ids"), py::arg("length"), py::arg("window"),
+            "Per row: is every window-unit window a kept n-gram (the row itself when shorter)?");
+
+    m.def(
+        "remove_redundant_words",
+        [](const CArray<std::uint32_t>& ids, const CArray<std::uint8_t>& length, const CArray<std::uint64_t>& count,
+           double nats_per_unit) {
+            const IdRows rows(ids, length);
+            require(count.ndim() == 1 && static_cast<std::size_t>(count.shape(0)) == rows.rows,
+                    "count: need one count per row of ids");
+            std::vector<unit_t> new_units;
+            std::vector<std::uint64_t> new_counts, counts;
+            {
+                py::gil_scoped_release release;
+                counts = remove_redundant_words(rows.ids.data(), rows.stride, rows.length.data(), count.data(),
+                                                rows.rows, nats_per_unit, new_units, new_counts);
+            }
+            return py::make_tuple(to_numpy(counts), to_numpy(new_units), to_numpy(new_counts));
+        },
+        py::arg("ids"), py::arg("length"), py::arg("count"), py::arg("nats_per_unit") = 1.0,
+        "Minimum-entropy clean-up: (new counts, units first counted alone, their counts).");
+
+    py::class_<Tokenizer>(m, "Tokenizer", "Unigram (Viterbi) tokenizer over a lexicon of words with counts.")
+        .def(py::init([](const std::vector<std::string>& words, const std::vector<double>& counts,
+                         const std::string& unit, double unknown_score) {
+                 return new Tokenizer(words, counts, unit_mode(unit), unknown_score);
+             }),
+             py::arg("words"), py::arg("counts"), py::arg("unit"), py::arg("unknown_score"),
+             "unknown_score NaN: ln(0.5 / total count).")
+        .def_property_readonly("n_words", &Tokenizer::n_words)
+        .def_property_readonly("n_skipped", &Tokenizer::n_skipped)
+        .def_property_readonly("unknown_score", &Tokenizer::unknown_score)
+        .def_property_readonly("memory_bytes", &Tokenizer::memory_bytes)
+        .def(
+            "tokenize",
+            [](const Tokenizer& self, const py::str& text) {
+                const std::string_view view = utf8_of(text);
+                Spans spans;
+                {
+                    py::gil_scoped_release release;
+                    self.tokenize(reinterpret_cast<const unsigned char*>(view.data()), view.size(), spans);
+                }
+                return tokens_of(view, spans);
+            },
+            py::arg("text"), "Tokens of one text.")
+        .def(
+            "tokenize_many",
+            [](const Tokenizer& self, const py::list& texts, int n_jobs) {
+                std::vector<std::string_view> views;
+                views.reserve(texts.size());
+                for (const py::handle& t : texts) views.push_back(utf8_of(t));
+                std::vector<Spans> spans(views.size());
+                {
+                    py::gil_scoped_release release;
+                    // Contiguous blocks of texts per task keep the thread overhead small.
+                    const std::size_t block = 256, n_blocks = (views.size() + block - 1) / block;
+                    parallel_for(n_blocks, n_jobs, [&](std::size_t b) {
+                        for (std::size_t i = b * block; i < std::min(views.size(), (b + 1) * block); ++i)
+                            self.tokenize(reinterpret_cast<const unsigned char*>(views[i].data()), views[i].size(),
+                                          spans[i]);
+                    });
+                }
+                py::list out(views.size());
+                for (std::size_t i = 0; i < views.size(); ++i) out[i] = tokens_of(views[i], spans[i]);
+                return out;
+            },
+            py::arg("texts"), py::arg("n_jobs") = 1, "Tokens of each text (threads share the texts).");
 }
 
 }  // namespace unsup::bindings

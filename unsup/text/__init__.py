@@ -1,5 +1,7 @@
-"""Text: n-gram statistics for word discovery (counted in C++, streamed from files)."""
+"""Text: new-word discovery, n-gram statistics and a unigram tokenizer (counted in C++, streamed from files)."""
 
 from unsup.text.statistics import NgramStatistics, ngram_statistics
+from unsup.text.tokenizer import Tokenizer
+from unsup.text.word_finder import WordFinder
 
-__all__ = ["NgramStatistics", "ngram_statistics"]
+__all__ = ["NgramStatistics", "Tokenizer", "WordFinder", "ngram_statistics"]

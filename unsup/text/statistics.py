@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterable, Iterator, List, Literal, Union
+from typing import List, Literal
 
 import numpy as np
 
 from unsup import _core
+from unsup.text._corpus import Corpus, CorpusReader
 from unsup.utils.validation import check_positive_int
 
 __all__ = ["NgramStatistics", "ngram_statistics", "resolve_unit"]
 
-Corpus = Union[str, "os.PathLike[str]", Iterable[Union[str, "os.PathLike[str]"]]]
-
-_CHUNK_BYTES = 1 << 20
-_SAMPLE_CHARS = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -57,26 +52,6 @@ class NgramStatistics:
         return len(self.ngrams)
 
 
-def _documents(corpus: Corpus) -> Iterator[Union[str, Path]]:
-    """The corpus as a stream of documents: texts (``str``) and files (``Path``)."""
-    if isinstance(corpus, (str, os.PathLike)):
-        yield Path(corpus) if isinstance(corpus, os.PathLike) else corpus
-        return
-    if isinstance(corpus, (bytes, bytearray)):
-        raise TypeError("corpus: pass text as str (or a file as a pathlib.Path), not bytes")
-    try:
-        items = iter(corpus)
-    except TypeError:
-        raise TypeError(f"corpus: expected str, a path or an iterable of them, got {type(corpus).__name__}") from None
-    for item in items:
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, os.PathLike):
-            yield Path(item)
-        else:
-            raise TypeError(f"corpus: documents must be str or paths, got {type(item).__name__}")
-
-
 def _is_ideograph(ch: str) -> bool:
     cp = ord(ch)
     return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x3040 <= cp <= 0x30FF
@@ -92,29 +67,6 @@ def resolve_unit(unit: str, sample: str) -> Literal["char", "word"]:
     ideographs = sum(1 for ch in sample if _is_ideograph(ch))
     word_chars = sum(1 for ch in sample if ch.isalnum())
     return "char" if word_chars and ideographs >= 0.3 * word_chars else "word"
-
-
-def _open(path: Path):
-    try:
-        return open(path, "rb")
-    except OSError as exc:
-        raise FileNotFoundError(f"corpus: cannot read {str(path)!r}: {exc.strerror}") from exc
-
-
-def _sample(first: Union[str, Path]) -> str:
-    if isinstance(first, str):
-        return first[:_SAMPLE_CHARS]
-    with _open(first) as fh:
-        return fh.read(4 * _SAMPLE_CHARS).decode("utf-8", errors="replace")
-
-
-def _feed_file(counter: "_core.text.NgramCounter", path: Path) -> None:
-    with _open(path) as fh:
-        while True:
-            chunk = fh.read(_CHUNK_BYTES)
-            if not chunk:
-                break
-            counter.feed(chunk)
 
 
 def ngram_statistics(corpus: Corpus, max_n: int = 4, *, unit: str = "auto", errors: str = "replace",
@@ -147,28 +99,13 @@ def ngram_statistics(corpus: Corpus, max_n: int = 4, *, unit: str = "auto", erro
     if max_n > 16:
         raise ValueError(f"max_n must be at most 16, got {max_n}")
     min_count = check_positive_int(min_count, "min_count")
-    if errors not in ("replace", "strict"):
-        raise ValueError(f"errors must be 'replace' or 'strict', got {errors!r}")
-    documents = _documents(corpus)
-    first = next(documents, None)
-    resolved = resolve_unit(unit, _sample(first) if first is not None else "")
-    counter = _core.text.NgramCounter(max_n, resolved, errors)
-    if first is not None:
-        for document in _chain(first, documents):
-            if isinstance(document, Path):
-                _feed_file(counter, document)
-            else:
-                data = document.encode("utf-8", errors="surrogatepass" if errors == "replace" else "strict")
-                for start in range(0, len(data), _CHUNK_BYTES):
-                    counter.feed(data[start:start + _CHUNK_BYTES])
-            counter.end_document()
+    with CorpusReader(corpus, errors=errors) as reader:
+        resolved = resolve_unit(unit, reader.sample())
+        counter = _core.text.NgramCounter(max_n, resolved, errors)
+        reader.feed(counter, "counting n-grams")
     raw = counter.statistics(min_count)
     return NgramStatistics(ngrams=raw["ngrams"], length=raw["length"].astype(np.int64),
                            count=raw["count"].astype(np.int64),
                            cohesion=raw["cohesion"], left_entropy=raw["left_entropy"],
                            right_entropy=raw["right_entropy"], n_units=int(raw["n_units"]), unit=resolved)
 
-
-def _chain(first: Union[str, Path], rest: Iterator[Union[str, Path]]) -> Iterator[Union[str, Path]]:
-    yield first
-    yield from rest

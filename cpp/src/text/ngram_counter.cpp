@@ -8,105 +8,21 @@
 #include "unsup/common.hpp"
 
 namespace unsup::text {
-namespace {
-
-/// Bytes at the end of `data` that start a UTF-8 sequence the chunk does not complete.
-std::size_t incomplete_suffix(const unsigned char* data, std::size_t size) {
-    const std::size_t lookback = std::min<std::size_t>(size, 3);
-    for (std::size_t back = 1; back <= lookback; ++back) {
-        const unsigned char b = data[size - back];
-        if (b < 0x80) return 0;
-        if (b >= 0xC0) {
-            const std::size_t need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
-            return back < need ? back : 0;
-        }
-    }
-    return 0;
-}
-
-}  // namespace
-
-NgramCounter::NgramCounter(int max_n, UnitMode mode, DecodeErrors errors)
-    : max_n_(max_n), mode_(mode), errors_(errors) {
+NgramCounter::NgramCounter(int max_n, UnitMode mode, DecodeErrors errors, bool neighbours)
+    : max_n_(max_n),
+      mode_(mode),
+      neighbours_(neighbours),
+      vocabulary_(std::make_shared<UnitVocabulary>()),
+      sink_{this},
+      reader_(mode, errors, *vocabulary_, /*add=*/true) {
     require(max_n >= 1 && max_n <= 16, "max_n must be in [1, 16]");
-    units_.emplace_back();  // id 0: the run boundary
-    for (int k = 1; k <= max_n + 1; ++k) tables_.emplace_back(k);
-    window_.reserve(static_cast<std::size_t>(max_n) + 2);
-}
-
-void NgramCounter::feed(const unsigned char* data, std::size_t size) {
-    auto emit = [this](char32_t cp) { on_char(cp); };
-    const unsigned char* begin = data;
-    std::size_t length = size;
-    std::vector<unsigned char> joined;
-    if (!tail_.empty()) {
-        joined.reserve(tail_.size() + size);
-        joined.insert(joined.end(), tail_.begin(), tail_.end());
-        joined.insert(joined.end(), data, data + size);
-        begin = joined.data();
-        length = joined.size();
-    }
-    const std::size_t keep = incomplete_suffix(begin, length);
-    decode_utf8(begin, length - keep, errors_, offset_, emit);
-    offset_ += length - keep;
-    tail_.assign(begin + (length - keep), begin + length);
-}
-
-void NgramCounter::finish() {
-    if (!tail_.empty()) {
-        decode_utf8(tail_.data(), tail_.size(), errors_, offset_, [this](char32_t cp) { on_char(cp); });
-        offset_ += tail_.size();
-        tail_.clear();
-    }
-    end_token();
-    end_run();
-}
-
-void NgramCounter::on_char(char32_t cp) {
-    cp = fold_width(cp);
-    switch (classify(cp)) {
-        case CharClass::ideograph:
-            if (mode_ == UnitMode::character) {
-                end_token();
-                std::string unit;
-                append_utf8(unit, cp);
-                push_unit(unit_id(unit));
-            } else {
-                append_utf8(token_, cp);
-            }
-            break;
-        case CharClass::alnum:
-            append_utf8(token_, cp);
-            break;
-        case CharClass::space:
-            end_token();
-            if (mode_ == UnitMode::character) end_run();
-            break;
-        case CharClass::other:
-            end_token();
-            end_run();
-            break;
-    }
-}
-
-void NgramCounter::end_token() {
-    if (token_.empty()) return;
-    push_unit(unit_id(token_));
-    token_.clear();
-}
-
-unit_t NgramCounter::unit_id(const std::string& text) {
-    auto it = unit_ids_.find(text);
-    if (it != unit_ids_.end()) return it->second;
-    require(units_.size() < std::numeric_limits<unit_t>::max(), "too many distinct units");
-    const unit_t id = static_cast<unit_t>(units_.size());
-    units_.push_back(text);
-    unit_ids_.emplace(text, id);
-    return id;
+    const int k_max = max_n + (neighbours ? 1 : 0);
+    for (int k = 1; k <= k_max; ++k) tables_.emplace_back(k);
+    window_.reserve(static_cast<std::size_t>(k_max) + 1);
 }
 
 void NgramCounter::push_unit(unit_t id) {
-    const std::size_t width = static_cast<std::size_t>(max_n_) + 1;
+    const std::size_t width = tables_.size();
     if (!in_run_) {
         window_.assign(1, kBoundary);
         in_run_ = true;
@@ -120,7 +36,7 @@ void NgramCounter::push_unit(unit_t id) {
 
 void NgramCounter::end_run() {
     if (!in_run_) return;
-    const std::size_t width = static_cast<std::size_t>(max_n_) + 1;
+    const std::size_t width = tables_.size();
     window_.push_back(kBoundary);
     if (window_.size() > width) window_.erase(window_.begin());
     // Every k-gram (k >= 2) that ends with the closing boundary.
@@ -129,8 +45,15 @@ void NgramCounter::end_run() {
     in_run_ = false;
 }
 
+std::uint64_t NgramCounter::n_units() const {
+    std::uint64_t n = 0;
+    const NgramTable& unigrams = tables_[0];
+    for (std::size_t slot = 0; slot < unigrams.capacity(); ++slot) n += unigrams.count_at(slot);
+    return n;
+}
+
 std::size_t NgramCounter::memory_bytes() const {
-    std::size_t bytes = 0;
+    std::size_t bytes = vocabulary_->memory_bytes();
     for (const auto& t : tables_) bytes += t.memory_bytes();
     return bytes;
 }
@@ -138,20 +61,25 @@ std::size_t NgramCounter::memory_bytes() const {
 NgramStatistics NgramCounter::statistics(std::uint64_t min_count) const {
     NgramStatistics s;
     s.max_n = max_n_;
-    s.units = units_;
-    const NgramTable& unigrams = tables_[0];
-    for (std::size_t slot = 0; slot < unigrams.capacity(); ++slot) s.n_units += unigrams.count_at(slot);
+    s.units.reserve(vocabulary_->size());
+    for (std::size_t id = 0; id < vocabulary_->size(); ++id) s.units.push_back(vocabulary_->text(static_cast<unit_t>(id)));
+    s.n_units = n_units();
     const double log_n = std::log(static_cast<double>(s.n_units));
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const std::size_t stride = static_cast<std::size_t>(max_n_);
 
     for (int n = 1; n <= max_n_; ++n) {
         const NgramTable& grams = tables_[n - 1];
-        const NgramTable& longer = tables_[n];
         // Neighbour distributions from the (n + 1)-grams: sum of counts and of c ln c per n-gram.
-        std::vector<double> left_sum(grams.capacity(), 0.0), left_clogc(grams.capacity(), 0.0);
-        std::vector<double> right_sum(grams.capacity(), 0.0), right_clogc(grams.capacity(), 0.0);
-        for (std::size_t slot = 0; slot < longer.capacity(); ++slot) {
+        std::vector<double> left_sum, left_clogc, right_sum, right_clogc;
+        if (neighbours_) {
+            left_sum.assign(grams.capacity(), 0.0);
+            left_clogc.assign(grams.capacity(), 0.0);
+            right_sum.assign(grams.capacity(), 0.0);
+            right_clogc.assign(grams.capacity(), 0.0);
+        }
+        const NgramTable& longer = tables_[neighbours_ ? n : n - 1];
+        for (std::size_t slot = 0; neighbours_ && slot < longer.capacity(); ++slot) {
             const std::uint64_t c = longer.count_at(slot);
             if (c == 0) continue;
             const unit_t* key = longer.key_at(slot);
@@ -193,8 +121,8 @@ NgramStatistics NgramCounter::statistics(std::uint64_t min_count) const {
             s.length.push_back(static_cast<std::uint8_t>(n));
             s.count.push_back(c);
             s.cohesion.push_back(cohesion);
-            s.left_entropy.push_back(std::max(0.0, entropy(left_sum[slot], left_clogc[slot])));
-            s.right_entropy.push_back(std::max(0.0, entropy(right_sum[slot], right_clogc[slot])));
+            s.left_entropy.push_back(neighbours_ ? std::max(0.0, entropy(left_sum[slot], left_clogc[slot])) : nan);
+            s.right_entropy.push_back(neighbours_ ? std::max(0.0, entropy(right_sum[slot], right_clogc[slot])) : nan);
         }
     }
 

@@ -2,18 +2,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "unsup/text/ngram_table.hpp"
-#include "unsup/text/units.hpp"
-#include "unsup/text/utf8.hpp"
+#include "unsup/text/unit_reader.hpp"
 
 namespace unsup::text {
-
-/// The run boundary, a neighbour symbol of its own: unit id 0.
-constexpr unit_t kBoundary = 0;
 
 /// Statistics of every n-gram (1 <= n <= max_n) seen at least `min_count` times.
 struct NgramStatistics {
@@ -29,44 +25,51 @@ struct NgramStatistics {
     std::vector<double> right_entropy;   // same after w
 };
 
-/// Counts the k-grams (k = 1 .. max_n + 1) of the units of streamed UTF-8 text. The run boundary
-/// may appear as the first or last symbol of a k-gram, so the (n + 1)-grams give the neighbour
-/// distributions of the n-grams. Results do not depend on how the input is cut into `feed` calls.
+/// Counts the k-grams (k = 1 .. max_n, and max_n + 1 when `neighbours`) of the units of
+/// streamed UTF-8 text. The run boundary may appear as the first or last symbol of a k-gram, so
+/// the (n + 1)-grams give the neighbour distributions of the n-grams. Results do not depend on
+/// how the input is cut into `feed` calls.
 class NgramCounter {
 public:
-    NgramCounter(int max_n, UnitMode mode, DecodeErrors errors);
+    NgramCounter(int max_n, UnitMode mode, DecodeErrors errors, bool neighbours = true);
 
     /// Decodes and counts `size` more bytes (a UTF-8 sequence may straddle two calls).
-    void feed(const unsigned char* data, std::size_t size);
-    /// Ends the input: flushes the pending unit and run (a truncated UTF-8 tail is invalid).
-    void finish();
+    void feed(const unsigned char* data, std::size_t size) { reader_.feed(data, size, sink_); }
+    /// Ends a document: flushes the pending unit and run (a truncated UTF-8 tail is invalid).
+    void finish() { reader_.finish(sink_); }
 
-    std::uint64_t bytes_seen() const { return offset_; }
-    /// Hash-table bytes held by the counts.
+    std::uint64_t bytes_seen() const { return reader_.bytes_seen(); }
+    /// Bytes held by the counts and the unit vocabulary.
     std::size_t memory_bytes() const;
+    int max_n() const { return max_n_; }
+    UnitMode mode() const { return mode_; }
+    /// The units seen so far (shared with the passes that read the corpus again).
+    const std::shared_ptr<UnitVocabulary>& vocabulary() const { return vocabulary_; }
+    /// Units counted (N).
+    std::uint64_t n_units() const;
 
-    /// Statistics of the n-grams (no boundary inside) counted at least `min_count` times.
+    /// Statistics of the n-grams (no boundary inside) counted at least `min_count` times;
+    /// without `neighbours` the entropies are NaN.
     NgramStatistics statistics(std::uint64_t min_count) const;
 
 private:
-    void on_char(char32_t cp);
-    void end_token();
-    void end_run();
+    struct Sink {
+        NgramCounter* self;
+        void unit(unit_t id, std::uint64_t, std::uint64_t) { self->push_unit(id); }
+        void end_run() { self->end_run(); }
+        void other(std::uint64_t, std::uint64_t) {}
+    };
     void push_unit(unit_t id);
-    unit_t unit_id(const std::string& text);
+    void end_run();
 
     int max_n_;
     UnitMode mode_;
-    DecodeErrors errors_;
-    std::uint64_t offset_ = 0;        // bytes decoded so far (for error offsets)
-    std::vector<unsigned char> tail_; // incomplete UTF-8 sequence carried to the next feed
-
-    std::string token_;               // letters/digits (or word characters) of the pending unit
-    std::vector<unit_t> window_;      // the run so far, last max_n + 1 symbols (first may be the boundary)
+    bool neighbours_;
+    std::shared_ptr<UnitVocabulary> vocabulary_;
+    Sink sink_;
+    UnitReader<Sink> reader_;
+    std::vector<unit_t> window_;      // the run so far, last k_max symbols (first may be the boundary)
     bool in_run_ = false;
-
-    std::unordered_map<std::string, unit_t> unit_ids_;
-    std::vector<std::string> units_;
     std::vector<NgramTable> tables_;  // tables_[k - 1]: k-grams
 };
 

@@ -24,7 +24,8 @@ struct DecodeError : std::runtime_error {
 
 constexpr char32_t kReplacementCharacter = 0xFFFD;
 
-/// Decodes `size` bytes and calls `emit(code_point)` for each character. Invalid sequences
+/// Decodes `size` bytes and calls `emit(code_point, at, width)` for each character, which
+/// takes bytes [at, at + width) of `data`. Invalid sequences
 /// (stray continuation bytes, overlong forms, surrogates, values past U+10FFFF, truncation) are
 /// replaced by U+FFFD one maximal invalid subpart at a time, as Python does, or raise
 /// DecodeError (strict). `base_offset` is the position of `data[0]` in the whole input.
@@ -34,12 +35,11 @@ void decode_utf8(const unsigned char* data, std::size_t size, DecodeErrors error
     std::size_t i = 0;
     auto invalid = [&](std::size_t at) {
         if (errors == DecodeErrors::strict) throw DecodeError(base_offset + at, data[at]);
-        emit(kReplacementCharacter);
     };
     while (i < size) {
         const unsigned char b = data[i];
         if (b < 0x80) {
-            emit(static_cast<char32_t>(b));
+            emit(static_cast<char32_t>(b), i, std::size_t{1});
             ++i;
             continue;
         }
@@ -61,6 +61,7 @@ void decode_utf8(const unsigned char* data, std::size_t size, DecodeErrors error
             if (b == 0xF4) hi = 0x8F;  // nothing past U+10FFFF
         } else {
             invalid(i);
+            emit(kReplacementCharacter, i, std::size_t{1});
             ++i;
             continue;
         }
@@ -74,10 +75,11 @@ void decode_utf8(const unsigned char* data, std::size_t size, DecodeErrors error
         }
         if (j < static_cast<std::size_t>(length)) {  // the valid prefix [i, i + j) is one error
             invalid(i);
+            emit(kReplacementCharacter, i, j);
             i += j;
             continue;
         }
-        emit(cp);
+        emit(cp, i, static_cast<std::size_t>(length));
         i += static_cast<std::size_t>(length);
     }
 }

@@ -1,0 +1,67 @@
+// Second pass of word discovery: cut each run where no kept n-gram links two units, count the pieces.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "unsup/text/ngram_table.hpp"
+#include "unsup/text/unit_reader.hpp"
+
+namespace unsup::text {
+
+/// Fragments (pieces of runs between cuts) with their counts, longest-first order not implied.
+struct Fragments {
+    int max_length = 0;
+    std::vector<unit_t> ids;            // fragment i: ids[i * max_length .. + length[i]), rest 0
+    std::vector<std::uint8_t> length;
+    std::vector<std::uint64_t> count;
+    std::vector<std::string> texts;     // units joined ("" for characters, " " for words)
+};
+
+/// Reads the corpus again with the first pass's units and counts its fragments: two adjacent
+/// units stay linked when some kept n-gram (n >= 2) covers both, and a run is cut at every
+/// other position. With only pairs kept this is the pair-PMI cut; with kept n-grams of several
+/// orders, the n-gram linkage cut. Fragments longer than `max_length` units are not counted.
+class FragmentCounter {
+public:
+    FragmentCounter(std::shared_ptr<UnitVocabulary> vocabulary, UnitMode mode, DecodeErrors errors, int max_length);
+
+    /// Keeps the n-gram `ids[0, n)` (2 <= n <= 16): links inside it hold.
+    void keep(const unit_t* ids, int n);
+
+    void feed(const unsigned char* data, std::size_t size) { reader_.feed(data, size, sink_); }
+    void finish() { reader_.finish(sink_); }
+    std::uint64_t bytes_seen() const { return reader_.bytes_seen(); }
+    std::size_t memory_bytes() const;
+
+    /// Fragments counted at least `min_count` times, by length then count (descending) then ids.
+    Fragments fragments(std::uint64_t min_count) const;
+
+    /// Whether every `window`-unit window of `ids[0, n)` is a kept n-gram (n <= window: the
+    /// fragment itself must be kept; single units always pass).
+    bool windows_kept(const unit_t* ids, int n, int window) const;
+
+private:
+    struct Sink {
+        FragmentCounter* self;
+        void unit(unit_t id, std::uint64_t, std::uint64_t) { self->run_.push_back(id); }
+        void end_run() { self->cut_run(); }
+        void other(std::uint64_t, std::uint64_t) {}
+    };
+    void cut_run();
+    bool kept(const unit_t* ids, int n) const;
+
+    std::shared_ptr<UnitVocabulary> vocabulary_;
+    UnitMode mode_;
+    int max_length_;
+    Sink sink_;
+    UnitReader<Sink> reader_;
+    std::vector<NgramTable> kept_;    // kept_[n - 2]: kept n-grams (count 1)
+    std::vector<NgramTable> counts_;  // counts_[k - 1]: fragments of k units
+    std::vector<unit_t> run_;
+    std::vector<char> link_;
+};
+
+}  // namespace unsup::text

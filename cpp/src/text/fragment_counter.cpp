@@ -1,0 +1,108 @@
+#include "unsup/text/fragment_counter.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "unsup/common.hpp"
+
+namespace unsup::text {
+
+FragmentCounter::FragmentCounter(std::shared_ptr<UnitVocabulary> vocabulary, UnitMode mode, DecodeErrors errors,
+                                 int max_length)
+    : vocabulary_(std::move(vocabulary)),
+      mode_(mode),
+      max_length_(max_length),
+      sink_{this},
+      reader_(mode, errors, *vocabulary_, /*add=*/false) {
+    require(max_length >= 1 && max_length <= 255, "max_length must be in [1, 255]");
+    for (int k = 1; k <= max_length; ++k) counts_.emplace_back(k);
+}
+
+void FragmentCounter::keep(const unit_t* ids, int n) {
+    require(n >= 2 && n <= 16, "kept n-grams need 2 <= n <= 16");
+    while (static_cast<int>(kept_.size()) < n - 1) kept_.emplace_back(static_cast<int>(kept_.size()) + 2);
+    if (!kept(ids, n)) kept_[n - 2].add(ids, 1);
+}
+
+bool FragmentCounter::kept(const unit_t* ids, int n) const {
+    return n - 2 < static_cast<int>(kept_.size()) && kept_[n - 2].find(ids) >= 0;
+}
+
+bool FragmentCounter::windows_kept(const unit_t* ids, int n, int window) const {
+    if (n <= 1) return true;
+    if (n <= window) return kept(ids, n);
+    for (int s = 0; s + window <= n; ++s)
+        if (!kept(ids + s, window)) return false;
+    return true;
+}
+
+void FragmentCounter::cut_run() {
+    const std::size_t n = run_.size();
+    link_.assign(n, 0);  // link_[t]: units t and t + 1 stay together
+    for (std::size_t order = 2; order <= kept_.size() + 1; ++order) {
+        const NgramTable& table = kept_[order - 2];
+        if (table.size() == 0) continue;
+        for (std::size_t s = 0; s + order <= n; ++s)
+            if (table.find(&run_[s]) >= 0) std::fill(link_.begin() + s, link_.begin() + s + order - 1, 1);
+    }
+    std::size_t start = 0;
+    for (std::size_t t = 0; t < n; ++t) {
+        if (t + 1 < n && link_[t]) continue;
+        const std::size_t length = t + 1 - start;
+        if (length <= static_cast<std::size_t>(max_length_) &&
+            std::find(run_.begin() + start, run_.begin() + t + 1, kUnknownUnit) == run_.begin() + t + 1)
+            counts_[length - 1].add(&run_[start], 1);
+        start = t + 1;
+    }
+    run_.clear();
+}
+
+std::size_t FragmentCounter::memory_bytes() const {
+    std::size_t bytes = 0;
+    for (const auto& t : kept_) bytes += t.memory_bytes();
+    for (const auto& t : counts_) bytes += t.memory_bytes();
+    return bytes;
+}
+
+Fragments FragmentCounter::fragments(std::uint64_t min_count) const {
+    Fragments f;
+    f.max_length = max_length_;
+    const std::size_t stride = static_cast<std::size_t>(max_length_);
+    struct Row {
+        int k;
+        std::size_t slot;
+        std::uint64_t count;
+    };
+    std::vector<Row> rows;
+    for (int k = 1; k <= max_length_; ++k) {
+        const NgramTable& t = counts_[k - 1];
+        for (std::size_t slot = 0; slot < t.capacity(); ++slot) {
+            const std::uint64_t c = t.count_at(slot);
+            if (c > 0 && c >= min_count) rows.push_back({k, slot, c});
+        }
+    }
+    std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+        if (a.k != b.k) return a.k < b.k;
+        if (a.count != b.count) return a.count > b.count;
+        const unit_t* x = counts_[a.k - 1].key_at(a.slot);
+        const unit_t* y = counts_[b.k - 1].key_at(b.slot);
+        return std::lexicographical_compare(x, x + a.k, y, y + b.k);
+    });
+    f.ids.assign(rows.size() * stride, 0);
+    const char* separator = mode_ == UnitMode::character ? "" : " ";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const unit_t* key = counts_[rows[i].k - 1].key_at(rows[i].slot);
+        std::copy(key, key + rows[i].k, f.ids.begin() + static_cast<std::ptrdiff_t>(i * stride));
+        f.length.push_back(static_cast<std::uint8_t>(rows[i].k));
+        f.count.push_back(rows[i].count);
+        std::string text;
+        for (int j = 0; j < rows[i].k; ++j) {
+            if (j > 0) text += separator;
+            text += vocabulary_->text(key[j]);
+        }
+        f.texts.push_back(std::move(text));
+    }
+    return f;
+}
+
+}  // namespace unsup::text

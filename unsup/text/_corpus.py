@@ -1,0 +1,196 @@
+"""Streaming a corpus (texts, files, or an iterable of both) into the C++ counters, pass after pass."""
+
+from __future__ import annotations
+
+import logging
+import os
+import struct
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, BinaryIO, Iterable, Iterator, List, Optional, Sequence, Union
+
+__all__ = ["Corpus", "CorpusReader"]
+
+Corpus = Union[str, "os.PathLike[str]", Iterable[Union[str, "os.PathLike[str]"]]]
+
+logger = logging.getLogger("unsup")
+
+CHUNK_BYTES = 1 << 20
+_SAMPLE_CHARS = 1 << 16
+_RECORD = struct.Struct("<Q")
+
+
+def _open(path: Path) -> BinaryIO:
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise FileNotFoundError(f"corpus: cannot read {str(path)!r}: {exc.strerror}") from exc
+
+
+def _documents(corpus: Corpus) -> Iterator[Union[str, Path]]:
+    """The corpus as a stream of documents: texts (``str``) and files (``Path``)."""
+    if isinstance(corpus, (str, os.PathLike)):
+        yield Path(corpus) if isinstance(corpus, os.PathLike) else corpus
+        return
+    if isinstance(corpus, (bytes, bytearray)):
+        raise TypeError("corpus: pass text as str (or a file as a pathlib.Path), not bytes")
+    try:
+        items = iter(corpus)
+    except TypeError:
+        raise TypeError(f"corpus: expected str, a path or an iterable of them, got {type(corpus).__name__}") from None
+    for item in items:
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, os.PathLike):
+            yield Path(item)
+        else:
+            raise TypeError(f"corpus: documents must be str or paths, got {type(item).__name__}")
+
+
+class _Progress:
+    """Bytes read and MB/s: a tqdm bar when ``verbose`` and tqdm is installed, else log lines."""
+
+    def __init__(self, verbose: int, label: str) -> None:
+        self.label, self.bytes, self.start = label, 0, time.perf_counter()
+        self.bar: Any = None
+        if verbose:
+            try:
+                from tqdm.auto import tqdm
+            except ImportError:
+                tqdm = None
+            if tqdm is not None:
+                self.bar = tqdm(desc=label, unit="B", unit_scale=True, unit_divisor=1 << 20, leave=False)
+
+    def update(self, n: int) -> None:
+        self.bytes += n
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        seconds = max(time.perf_counter() - self.start, 1e-9)
+        if self.bar is not None:
+            self.bar.close()
+        logger.info("%s: %.1f MB in %.2f s (%.1f MB/s)", self.label, self.bytes / 1e6, seconds,
+                    self.bytes / 1e6 / seconds)
+
+
+class CorpusReader:
+    """Feeds a corpus to counters (objects with ``feed(bytes)`` and ``end_document()``), as often as asked.
+
+    Texts and files of a list (or any sequence) are simply read again; a one-shot iterable is
+    copied to a temporary file during the first pass (only when ``passes > 1``), so no pass
+    ever holds the corpus in memory. Files are read in 1 MiB chunks.
+    """
+
+    def __init__(self, corpus: Corpus, *, errors: str = "replace", passes: int = 1, verbose: int = 0) -> None:
+        if errors not in ("replace", "strict"):
+            raise ValueError(f"errors must be 'replace' or 'strict', got {errors!r}")
+        self._corpus = corpus
+        self._errors = errors
+        self._verbose = verbose
+        replayable = isinstance(corpus, (str, os.PathLike)) or (
+            isinstance(corpus, Sequence) and not isinstance(corpus, (bytes, bytearray)))
+        self._spill: Optional[BinaryIO] = None
+        self._needs_spill = passes > 1 and not replayable
+        self._documents = _documents(corpus)
+        self._first = next(self._documents, None)
+        self._n_passes = 0
+
+    @property
+    def empty(self) -> bool:
+        return self._first is None
+
+    def sample(self) -> str:
+        """The beginning of the first document (to pick the unit mode)."""
+        first = self._first
+        if first is None:
+            return ""
+        if isinstance(first, str):
+            return first[:_SAMPLE_CHARS]
+        with _open(first) as fh:
+            return fh.read(4 * _SAMPLE_CHARS).decode("utf-8", errors="replace")
+
+    def feed(self, counter: Any, label: str = "reading corpus") -> int:
+        """One pass: every document into ``counter``; returns the bytes read."""
+        progress = _Progress(self._verbose, label)
+        try:
+            for chunks in self._pass():
+                for chunk in chunks:
+                    counter.feed(chunk)
+                    progress.update(len(chunk))
+                counter.end_document()
+        finally:
+            progress.close()
+        self._n_passes += 1
+        return progress.bytes
+
+    def close(self) -> None:
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+
+    def _pass(self) -> Iterator[Iterator[bytes]]:
+        if self._first is None:
+            return
+        if self._n_passes == 0:
+            documents: Iterable[Union[str, Path]] = _chain(self._first, self._documents)
+            if self._needs_spill:
+                self._spill = tempfile.TemporaryFile(prefix="unsup-corpus-")
+            for document in documents:
+                yield self._chunks(document, self._spill)
+        elif self._spill is not None:
+            self._spill.seek(0)
+            while True:
+                header = self._spill.read(_RECORD.size)
+                if not header:
+                    break
+                yield self._spilled(_RECORD.unpack(header)[0])
+        else:
+            for document in _documents(self._corpus):
+                yield self._chunks(document, None)
+
+    def _chunks(self, document: Union[str, Path], spill: Optional[BinaryIO]) -> Iterator[bytes]:
+        if isinstance(document, Path):
+            if spill is not None:  # a path inside a one-shot iterable: remember the path itself
+                data = os.fsencode(document)
+                spill.write(_RECORD.pack((1 << 63) | len(data)))
+                spill.write(data)
+            with _open(document) as fh:
+                while True:
+                    chunk = fh.read(CHUNK_BYTES)
+                    if not chunk:
+                        break
+                    yield chunk
+            return
+        data = document.encode("utf-8", errors="surrogatepass" if self._errors == "replace" else "strict")
+        if spill is not None:
+            spill.write(_RECORD.pack(len(data)))
+            spill.write(data)
+        for start in range(0, len(data), CHUNK_BYTES):
+            yield data[start:start + CHUNK_BYTES]
+
+    def _spilled(self, header: int) -> Iterator[bytes]:
+        assert self._spill is not None
+        if header >> 63:  # a file path
+            path = Path(os.fsdecode(self._spill.read(header & ((1 << 63) - 1))))
+            position = self._spill.tell()
+            yield from self._chunks(path, None)
+            self._spill.seek(position)
+            return
+        remaining = header
+        while remaining:
+            chunk = self._spill.read(min(CHUNK_BYTES, remaining))
+            remaining -= len(chunk)
+            yield chunk
+
+    def __enter__(self) -> "CorpusReader":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _chain(first: Union[str, Path], rest: Iterator[Union[str, Path]]) -> Iterator[Union[str, Path]]:
+    yield first
+    yield from rest

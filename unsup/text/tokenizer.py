@@ -1,0 +1,93 @@
+"""A unigram tokenizer over a lexicon: the most probable split of each run of text (Viterbi, in C++)."""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable, List, Mapping, Optional, Union
+
+from unsup import _core
+from unsup.text.statistics import resolve_unit
+from unsup.utils.validation import check_n_jobs
+
+__all__ = ["Tokenizer"]
+
+
+class Tokenizer:
+    """Split text into words of a lexicon by the unigram model.
+
+    Each run of word characters is cut into the sequence of lexicon words with the largest
+    ``sum(ln p(w))``, ``p(w) = count(w) / total`` (a DAG of dictionary matches searched by
+    Viterbi); a unit outside the lexicon becomes a one-unit token with a fixed low score.
+    Punctuation and symbols come out as one-character tokens; whitespace is dropped.
+
+    Parameters
+    ----------
+    vocabulary : mapping of str to count, or iterable of str
+        The words and their counts (an iterable gives every word the count 1). Words must be
+        one run of units (no punctuation; in ``"char"`` mode no whitespace); others are
+        skipped and counted in ``n_skipped``.
+    unit : {"auto", "char", "word"}, default="auto"
+        How text is cut into units (see :func:`unsup.text.ngram_statistics`); ``"auto"``
+        decides from the words.
+    unknown_score : float, optional
+        Score (natural log) of a unit outside the lexicon; default ``ln(0.5 / total)``.
+
+    Examples
+    --------
+    >>> from unsup.text import Tokenizer
+    >>> Tokenizer({"北京": 10, "大学": 8, "北京大学": 5, "生": 3}).tokenize("北京大学生")
+    ['北京', '大学', '生']
+    """
+
+    def __init__(self, vocabulary: Union[Mapping[str, float], Iterable[str]], *, unit: str = "auto",
+                 unknown_score: Optional[float] = None) -> None:
+        if isinstance(vocabulary, str):
+            raise TypeError("vocabulary: expected a mapping of words to counts or an iterable of words, got str")
+        if isinstance(vocabulary, Mapping):
+            words = list(vocabulary.keys())
+            counts = [float(c) for c in vocabulary.values()]
+        else:
+            words = list(vocabulary)
+            counts = [1.0] * len(words)
+        for w in words:
+            if not isinstance(w, str):
+                raise TypeError(f"vocabulary: words must be str, got {type(w).__name__}")
+        for c in counts:
+            if not (math.isfinite(c) and c > 0):
+                raise ValueError("vocabulary: counts must be finite and positive")
+        if unknown_score is not None and not math.isfinite(unknown_score):
+            raise ValueError(f"unknown_score must be finite, got {unknown_score!r}")
+        self.unit = resolve_unit(unit, "".join(words[:5000]))
+        self._core = _core.text.Tokenizer(words, counts, self.unit,
+                                          math.nan if unknown_score is None else float(unknown_score))
+
+    @property
+    def n_words(self) -> int:
+        """Distinct words in the lexicon."""
+        return int(self._core.n_words)
+
+    @property
+    def n_skipped(self) -> int:
+        """Words left out because they are not one run of units."""
+        return int(self._core.n_skipped)
+
+    @property
+    def unknown_score(self) -> float:
+        return float(self._core.unknown_score)
+
+    def tokenize(self, text: str) -> List[str]:
+        """Tokens of ``text``."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, got {type(text).__name__}")
+        return self._core.tokenize(text)
+
+    def tokenize_many(self, texts: Iterable[str], n_jobs: Optional[int] = None) -> List[List[str]]:
+        """Tokens of each text, on ``n_jobs`` threads (the result does not depend on it)."""
+        texts = list(texts)
+        for t in texts:
+            if not isinstance(t, str):
+                raise TypeError(f"texts must be str, got {type(t).__name__}")
+        return self._core.tokenize_many(texts, check_n_jobs(n_jobs))
+
+    def __repr__(self) -> str:
+        return f"Tokenizer(<{self.n_words} words>, unit={self.unit!r})"
