@@ -73,11 +73,21 @@ std::string_view utf8_of(const py::handle& text) {
 
 using Spans = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
 
-py::list tokens_of(std::string_view text, const Spans& spans) {
+/// The tokens as slices of the Python str `text` (no UTF-8 decoding): byte spans, in order,
+/// become code-point offsets by counting lead bytes between them.
+py::list tokens_of(const py::handle& text, std::string_view utf8, const Spans& spans) {
     py::list out(spans.size());
+    const unsigned char* bytes = reinterpret_cast<const unsigned char*>(utf8.data());
+    std::uint64_t byte = 0;
+    Py_ssize_t chars = 0;
+    auto advance = [&](std::uint64_t to) {
+        for (; byte < to; ++byte) chars += (bytes[byte] & 0xC0) != 0x80;
+        return chars;
+    };
     for (std::size_t i = 0; i < spans.size(); ++i) {
-        PyObject* s = PyUnicode_DecodeUTF8(text.data() + spans[i].first,
-                                           static_cast<Py_ssize_t>(spans[i].second - spans[i].first), "replace");
+        const Py_ssize_t begin = advance(spans[i].first);
+        const Py_ssize_t end = advance(spans[i].second);
+        PyObject* s = PyUnicode_Substring(text.ptr(), begin, end);
         if (s == nullptr) throw py::error_already_set();
         PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), s);
     }
@@ -231,7 +241,7 @@ void bind_text(py::module_& m) {
                     py::gil_scoped_release release;
                     self.tokenize(reinterpret_cast<const unsigned char*>(view.data()), view.size(), spans);
                 }
-                return tokens_of(view, spans);
+                return tokens_of(text, view, spans);
             },
             py::arg("text"), "Tokens of one text.")
         .def(
@@ -252,7 +262,7 @@ void bind_text(py::module_& m) {
                     });
                 }
                 py::list out(views.size());
-                for (std::size_t i = 0; i < views.size(); ++i) out[i] = tokens_of(views[i], spans[i]);
+                for (std::size_t i = 0; i < views.size(); ++i) out[i] = tokens_of(texts[i], views[i], spans[i]);
                 return out;
             },
             py::arg("texts"), py::arg("n_jobs") = 1, "Tokens of each text (threads share the texts).");

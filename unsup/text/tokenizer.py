@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 from typing import Iterable, List, Mapping, Optional, Union
 
@@ -87,7 +88,16 @@ class Tokenizer:
         for t in texts:
             if not isinstance(t, str):
                 raise TypeError(f"texts must be str, got {type(t).__name__}")
-        return self._core.tokenize_many(texts, check_n_jobs(n_jobs))
+        n_jobs = check_n_jobs(n_jobs)
+        # Millions of new lists would trigger the cyclic collector over and over; none of them
+        # can form a cycle, so it stays off while they are built.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._core.tokenize_many(texts, n_jobs)
+        finally:
+            if enabled:
+                gc.enable()
 
     def __repr__(self) -> str:
         return f"Tokenizer(<{self.n_words} words>, unit={self.unit!r})"

@@ -27,8 +27,7 @@ void NgramCounter::push_unit(unit_t id) {
         window_.assign(1, kBoundary);
         in_run_ = true;
     }
-    window_.push_back(id);
-    if (window_.size() > width) window_.erase(window_.begin());
+    push_window(id, width);
     // Every k-gram that ends with this unit (the run's opening boundary included).
     const std::size_t w = window_.size();
     for (std::size_t k = 1; k <= w; ++k) tables_[k - 1].add(&window_[w - k], 1);
@@ -37,8 +36,7 @@ void NgramCounter::push_unit(unit_t id) {
 void NgramCounter::end_run() {
     if (!in_run_) return;
     const std::size_t width = tables_.size();
-    window_.push_back(kBoundary);
-    if (window_.size() > width) window_.erase(window_.begin());
+    push_window(kBoundary, width);
     // Every k-gram (k >= 2) that ends with the closing boundary.
     const std::size_t w = window_.size();
     for (std::size_t k = 2; k <= w; ++k) tables_[k - 1].add(&window_[w - k], 1);

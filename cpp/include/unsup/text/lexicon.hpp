@@ -18,9 +18,17 @@ namespace unsup::text {
 class Lexicon {
 public:
     static constexpr std::int32_t kNone = -1;
+    static constexpr double kNotWord = std::numeric_limits<double>::quiet_NaN();
+
+    /// A step of a walk: the node reached (kNone: no such path) and its score (NaN: not a word).
+    struct Step {
+        std::int32_t node;
+        float score;
+    };
 
     Lexicon() {
         score_.push_back(kNotWord);
+        edge_.push_back(0);
         rehash(1024);
     }
 
@@ -28,17 +36,18 @@ public:
     std::size_t n_words() const { return n_words_; }
     std::size_t max_length() const { return max_length_; }
 
-    /// Child of `node` along `unit`, or kNone.
-    std::int32_t child(std::int32_t node, unit_t unit) const {
+    /// Child of `node` along `unit` with its score, one probe (the root's children: an array).
+    Step step(std::int32_t node, unit_t unit) const {
+        if (node == 0) return unit < root_.size() ? root_[unit] : Step{kNone, 0.0f};
         const std::uint64_t key = pack(node, unit);
         std::size_t slot = hash(key) & mask_;
         while (true) {
             const Entry& e = table_[slot];
-            if (e.child == kNone) return kNone;
-            if (e.key == key) return e.child;
+            if (e.child == kNone || e.key == key) return {e.child, e.score};
             slot = (slot + 1) & mask_;
         }
     }
+    std::int32_t child(std::int32_t node, unit_t unit) const { return step(node, unit).node; }
 
     /// Node of the word `ids[0, n)`, created with its prefixes when absent.
     std::int32_t insert(const unit_t* ids, std::size_t n) {
@@ -48,11 +57,11 @@ public:
             if (next == kNone) {
                 require(score_.size() < static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()),
                         "lexicon too large");
+                require(ids[i] != kUnknownUnit, "lexicon: unknown unit");
                 next = static_cast<std::int32_t>(score_.size());
                 score_.push_back(kNotWord);
-                if (2 * (used_ + 1) > table_.size()) rehash(2 * table_.size());
-                put(pack(node, ids[i]), next);
-                ++used_;
+                edge_.push_back(pack(node, ids[i]));
+                link(node, ids[i], next);
             }
             node = next;
         }
@@ -69,21 +78,32 @@ public:
 
     bool is_word(std::int32_t node) const { return node != kNone && !std::isnan(score_[node]); }
     double score(std::int32_t node) const { return score_[node]; }
-    /// Makes `node` a word with `score` (NaN: not a word).
+    /// Makes `node` (not the root) a word with `score` (NaN: not a word).
     void set_score(std::int32_t node, double score) {
         const bool was = !std::isnan(score_[node]), is = !std::isnan(score);
         n_words_ += static_cast<std::size_t>(is) - static_cast<std::size_t>(was);
         score_[node] = score;
+        const std::int32_t parent = static_cast<std::int32_t>(edge_[node] >> 32);
+        const unit_t unit = static_cast<unit_t>(edge_[node]);
+        if (parent == 0) {
+            root_[unit].score = static_cast<float>(score);
+            return;
+        }
+        std::size_t slot = hash(edge_[node]) & mask_;
+        while (table_[slot].key != edge_[node] || table_[slot].child != node) slot = (slot + 1) & mask_;
+        table_[slot].score = static_cast<float>(score);
     }
 
-    std::size_t memory_bytes() const { return table_.capacity() * sizeof(Entry) + score_.capacity() * sizeof(double); }
-
-    static constexpr double kNotWord = std::numeric_limits<double>::quiet_NaN();
+    std::size_t memory_bytes() const {
+        return table_.capacity() * sizeof(Entry) + root_.capacity() * sizeof(Step) +
+               score_.capacity() * sizeof(double) + edge_.capacity() * sizeof(std::uint64_t);
+    }
 
 private:
     struct Entry {
         std::uint64_t key = 0;
         std::int32_t child = kNone;
+        float score = 0.0f;  // the child's score, so a walk touches one cache line per step
     };
     static std::uint64_t pack(std::int32_t node, unit_t unit) {
         return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(node)) << 32) | unit;
@@ -93,10 +113,21 @@ private:
         key *= 0x9E3779B97F4A7C15ULL;
         return key ^ (key >> 29);
     }
-    void put(std::uint64_t key, std::int32_t child) {
-        std::size_t slot = hash(key) & mask_;
+    void link(std::int32_t node, unit_t unit, std::int32_t child) {
+        const float nan = std::numeric_limits<float>::quiet_NaN();
+        if (node == 0) {
+            if (unit >= root_.size()) root_.resize(static_cast<std::size_t>(unit) + 1, Step{kNone, nan});
+            root_[unit] = {child, nan};
+            return;
+        }
+        if (2 * (used_ + 1) > table_.size()) rehash(2 * table_.size());
+        put({pack(node, unit), child, nan});
+        ++used_;
+    }
+    void put(const Entry& entry) {
+        std::size_t slot = hash(entry.key) & mask_;
         while (table_[slot].child != kNone) slot = (slot + 1) & mask_;
-        table_[slot] = {key, child};
+        table_[slot] = entry;
     }
     void rehash(std::size_t capacity) {
         std::vector<Entry> old;
@@ -104,12 +135,14 @@ private:
         table_.assign(capacity, Entry{});
         mask_ = capacity - 1;
         for (const Entry& e : old)
-            if (e.child != kNone) put(e.key, e.child);
+            if (e.child != kNone) put(e);
     }
 
-    std::vector<Entry> table_;
+    std::vector<Step> root_;     // the root's child along each unit id
+    std::vector<Entry> table_;   // (node, unit) -> child, for nodes other than the root
     std::size_t mask_ = 0, used_ = 0, n_words_ = 0, max_length_ = 0;
-    std::vector<double> score_;  // per node; NaN unless the node ends a word
+    std::vector<double> score_;         // per node; NaN unless the node ends a word
+    std::vector<std::uint64_t> edge_;   // per node: pack(parent, unit)
 };
 
 /// Unigram segmentation: the split of `units[0, n)` into lexicon words that maximises the sum of
@@ -126,11 +159,12 @@ inline void segment(const Lexicon& lexicon, const unit_t* units, std::size_t n, 
         std::int32_t node = 0;
         bool single = false;
         for (std::size_t e = s; e < n; ++e) {
-            node = lexicon.child(node, units[e]);
+            const Lexicon::Step step = lexicon.step(node, units[e]);
+            node = step.node;
             if (node == Lexicon::kNone) break;
-            if (!lexicon.is_word(node)) continue;
+            if (std::isnan(step.score)) continue;
             single |= e == s;
-            const double value = base + lexicon.score(node);
+            const double value = base + step.score;
             if (value > best[e + 1]) {
                 best[e + 1] = value;
                 back[e + 1] = s;

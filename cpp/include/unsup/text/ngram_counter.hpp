@@ -61,6 +61,15 @@ private:
     };
     void push_unit(unit_t id);
     void end_run();
+    /// Appends to the window, dropping its oldest symbol beyond `width`.
+    void push_window(unit_t id, std::size_t width) {
+        if (window_.size() < width) {
+            window_.push_back(id);
+            return;
+        }
+        for (std::size_t i = 1; i < width; ++i) window_[i - 1] = window_[i];
+        window_[width - 1] = id;
+    }
 
     int max_n_;
     UnitMode mode_;

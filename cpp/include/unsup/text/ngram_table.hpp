@@ -11,54 +11,71 @@ namespace unsup::text {
 
 using unit_t = std::uint32_t;
 
-/// Counts of k-grams (k fixed per table). Keys live in one flat array, k ids per slot; a slot is
-/// empty while its count is 0. Linear probing, load factor at most 1/2.
+/// Counts of k-grams (k fixed per table). Each slot holds its count (two 32-bit words) and its
+/// k ids side by side, so a probe reads one cache line; a slot is empty while its count is 0.
+/// Linear probing, load factor at most 1/2.
 class NgramTable {
 public:
-    explicit NgramTable(int k) : k_(k) { rehash(64); }
+    explicit NgramTable(int k) : k_(k), stride_(static_cast<std::size_t>(k) + 2) { rehash(64); }
 
     int k() const { return k_; }
     std::size_t size() const { return size_; }
-    std::size_t capacity() const { return counts_.size(); }
+    std::size_t capacity() const { return mask_ + 1; }
 
-    /// Adds `count` to the k-gram `ids`.
+    /// Adds `count` (> 0) to the k-gram `ids`.
     void add(const unit_t* ids, std::uint64_t count) {
-        if (2 * (size_ + 1) > counts_.size()) rehash(2 * counts_.size());
+        if (2 * (size_ + 1) > capacity()) rehash(2 * capacity());
         std::size_t slot = hash(ids) & mask_;
-        while (counts_[slot] != 0) {
-            if (std::memcmp(&keys_[slot * k_], ids, sizeof(unit_t) * k_) == 0) {
-                counts_[slot] += count;
+        while (true) {
+            unit_t* s = &data_[slot * stride_];
+            const std::uint64_t c = load_count(s);
+            if (c == 0) {
+                std::memcpy(s + 2, ids, sizeof(unit_t) * static_cast<std::size_t>(k_));
+                store_count(s, count);
+                ++size_;
+                return;
+            }
+            if (same(s + 2, ids)) {
+                store_count(s, c + count);
                 return;
             }
             slot = (slot + 1) & mask_;
         }
-        std::memcpy(&keys_[slot * k_], ids, sizeof(unit_t) * k_);
-        counts_[slot] = count;
-        ++size_;
     }
 
     /// Slot of `ids`, or -1 when absent.
     std::int64_t find(const unit_t* ids) const {
         std::size_t slot = hash(ids) & mask_;
-        while (counts_[slot] != 0) {
-            if (std::memcmp(&keys_[slot * k_], ids, sizeof(unit_t) * k_) == 0) return static_cast<std::int64_t>(slot);
+        while (true) {
+            const unit_t* s = &data_[slot * stride_];
+            if (load_count(s) == 0) return -1;
+            if (same(s + 2, ids)) return static_cast<std::int64_t>(slot);
             slot = (slot + 1) & mask_;
         }
-        return -1;
     }
 
     std::uint64_t count(const unit_t* ids) const {
         const std::int64_t slot = find(ids);
-        return slot < 0 ? 0 : counts_[static_cast<std::size_t>(slot)];
+        return slot < 0 ? 0 : count_at(static_cast<std::size_t>(slot));
     }
 
     /// Slot access for iteration: slots with count 0 are empty.
-    std::uint64_t count_at(std::size_t slot) const { return counts_[slot]; }
-    const unit_t* key_at(std::size_t slot) const { return &keys_[slot * k_]; }
+    std::uint64_t count_at(std::size_t slot) const { return load_count(&data_[slot * stride_]); }
+    const unit_t* key_at(std::size_t slot) const { return &data_[slot * stride_ + 2]; }
 
-    std::size_t memory_bytes() const { return keys_.capacity() * sizeof(unit_t) + counts_.capacity() * 8; }
+    std::size_t memory_bytes() const { return data_.capacity() * sizeof(unit_t); }
 
 private:
+    static std::uint64_t load_count(const unit_t* s) { return s[0] | (static_cast<std::uint64_t>(s[1]) << 32); }
+    static void store_count(unit_t* s, std::uint64_t c) {
+        s[0] = static_cast<unit_t>(c);
+        s[1] = static_cast<unit_t>(c >> 32);
+    }
+    bool same(const unit_t* a, const unit_t* b) const {
+        for (int i = 0; i < k_; ++i)
+            if (a[i] != b[i]) return false;
+        return true;
+    }
     std::uint64_t hash(const unit_t* ids) const {
         std::uint64_t h = 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(k_);
         for (int i = 0; i < k_; ++i) {
@@ -70,22 +87,22 @@ private:
     }
 
     void rehash(std::size_t capacity) {
-        std::vector<unit_t> old_keys;
-        std::vector<std::uint64_t> old_counts;
-        old_keys.swap(keys_);
-        old_counts.swap(counts_);
-        keys_.assign(capacity * static_cast<std::size_t>(k_), 0);
-        counts_.assign(capacity, 0);
+        std::vector<unit_t> old;
+        old.swap(data_);
+        const std::size_t old_capacity = old.size() / stride_;
+        data_.assign(capacity * stride_, 0);
         mask_ = capacity - 1;
         size_ = 0;
-        for (std::size_t s = 0; s < old_counts.size(); ++s)
-            if (old_counts[s] != 0) add(&old_keys[s * k_], old_counts[s]);
+        for (std::size_t s = 0; s < old_capacity; ++s) {
+            const std::uint64_t c = load_count(&old[s * stride_]);
+            if (c != 0) add(&old[s * stride_ + 2], c);
+        }
     }
 
     int k_;
+    std::size_t stride_;
     std::size_t mask_ = 0, size_ = 0;
-    std::vector<unit_t> keys_;
-    std::vector<std::uint64_t> counts_;
+    std::vector<unit_t> data_;  // per slot: count (low, high), then k ids
 };
 
 }  // namespace unsup::text
