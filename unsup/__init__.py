@@ -6,18 +6,35 @@ graph
     InfoMap (the map equation) community detection on networkx graphs, sparse
     adjacency matrices and kNN graphs of vectors.
 text
-    N-gram statistics of raw text for word discovery (Chinese and space-delimited languages).
+    New-word discovery, n-gram statistics and a unigram tokenizer for raw text (Chinese and
+    space-delimited languages).
 datasets
     Small generated graphs for examples and tests (nothing is downloaded).
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
+from typing import Any
 
 from unsup._version import __version__
-from unsup import datasets, graph, text
 
 logging.getLogger("unsup").addHandler(logging.NullHandler())
 
 __all__ = ["__version__", "datasets", "graph", "text"]
+
+_SUBPACKAGES = ("datasets", "graph", "text")
+
+
+def __getattr__(name: str) -> Any:
+    # Subpackages load on first use: text mining never pays for networkx and scikit-learn.
+    if name in _SUBPACKAGES:
+        module = importlib.import_module(f"unsup.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'unsup' has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted(list(globals()) + [n for n in _SUBPACKAGES if n not in globals()])

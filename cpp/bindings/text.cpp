@@ -8,6 +8,7 @@
 #include "common.hpp"
 #include "unsup/parallel.hpp"
 #include "unsup/text/fragment_counter.hpp"
+#include "unsup/text/frequent_ngram_counter.hpp"
 #include "unsup/text/ngram_counter.hpp"
 #include "unsup/text/redundancy.hpp"
 #include "unsup/text/tokenizer.hpp"
@@ -94,6 +95,23 @@ py::list tokens_of(const py::handle& text, std::string_view utf8, const Spans& s
     return out;
 }
 
+py::dict statistics_dict(const NgramStatistics& s) {
+    py::dict d;
+    const py::ssize_t rows = static_cast<py::ssize_t>(s.count.size());
+    py::array_t<std::uint32_t> ids({rows, static_cast<py::ssize_t>(s.max_n)});
+    std::copy(s.ids.begin(), s.ids.end(), ids.mutable_data());
+    d["units"] = s.units;
+    d["ngrams"] = s.ngrams;
+    d["n_units"] = s.n_units;
+    d["ids"] = ids;
+    d["length"] = to_numpy(s.length);
+    d["count"] = to_numpy(s.count);
+    d["cohesion"] = to_numpy(s.cohesion);
+    d["left_entropy"] = to_numpy(s.left_entropy);
+    d["right_entropy"] = to_numpy(s.right_entropy);
+    return d;
+}
+
 }  // namespace
 
 void bind_text(py::module_& m) {
@@ -126,22 +144,74 @@ void bind_text(py::module_& m) {
                     py::gil_scoped_release release;
                     s = self.statistics(min_count);
                 }
-                py::dict d;
-                const py::ssize_t rows = static_cast<py::ssize_t>(s.count.size());
-                py::array_t<std::uint32_t> ids({rows, static_cast<py::ssize_t>(s.max_n)});
-                std::copy(s.ids.begin(), s.ids.end(), ids.mutable_data());
-                d["units"] = s.units;
-                d["ngrams"] = s.ngrams;
-                d["n_units"] = s.n_units;
-                d["ids"] = ids;
-                d["length"] = to_numpy(s.length);
-                d["count"] = to_numpy(s.count);
-                d["cohesion"] = to_numpy(s.cohesion);
-                d["left_entropy"] = to_numpy(s.left_entropy);
-                d["right_entropy"] = to_numpy(s.right_entropy);
-                return d;
+                return statistics_dict(s);
             },
             py::arg("min_count") = 1, "Statistics of the n-grams counted at least min_count times.");
+
+    py::class_<FrequentNgramCounter>(
+        m, "FrequentNgramCounter",
+        "Exact counts of the n-grams seen at least min_count times: pass 1 counts pairs exactly and longer "
+        "n-grams into a count sketch, pass 2 counts exactly those whose sketch cell reaches min_count.")
+        .def(py::init([](int max_n, const std::string& unit, const std::string& errors, std::size_t sketch_cells) {
+                 return new FrequentNgramCounter(max_n, unit_mode(unit), decode_errors(errors), sketch_cells);
+             }),
+             py::arg("max_n"), py::arg("unit") = "char", py::arg("errors") = "replace",
+             py::arg("sketch_cells") = std::size_t{1} << 22)
+        .def(
+            "feed",
+            [](FrequentNgramCounter& self, const py::bytes& data) {
+                const std::string_view view(data);
+                decoding([&] { self.feed(reinterpret_cast<const unsigned char*>(view.data()), view.size()); });
+            },
+            py::arg("data"))
+        .def("end_document", [](FrequentNgramCounter& self) { decoding([&] { self.finish(); }); })
+        .def(
+            "start_second_pass",
+            [](FrequentNgramCounter& self, std::uint64_t min_count) {
+                decoding([&] { self.start_second_pass(min_count); });
+            },
+            py::arg("min_count"), "End pass 1; feed the same corpus again to count the n-grams that may reach min_count.")
+        .def_property_readonly("pass_", &FrequentNgramCounter::pass)
+        .def_property_readonly("bytes_seen", &FrequentNgramCounter::bytes_seen)
+        .def_property_readonly("memory_bytes", &FrequentNgramCounter::memory_bytes)
+        .def_property_readonly("n_units", &FrequentNgramCounter::n_units)
+        .def(
+            "statistics",
+            [](const FrequentNgramCounter& self, std::uint64_t min_count) {
+                NgramStatistics s;
+                {
+                    py::gil_scoped_release release;
+                    s = self.statistics(min_count);
+                }
+                return statistics_dict(s);
+            },
+            py::arg("min_count"), "Statistics (entropies NaN) of the n-grams counted at least min_count times.")
+        .def(
+            "cohesive",
+            [](const FrequentNgramCounter& self, std::uint64_t min_count, const std::vector<double>& thresholds) {
+                std::vector<unit_t> ids;
+                std::vector<std::uint8_t> length;
+                {
+                    py::gil_scoped_release release;
+                    self.cohesive(min_count, thresholds, ids, length);
+                }
+                py::array_t<std::uint32_t> rows({static_cast<py::ssize_t>(length.size()),
+                                                 static_cast<py::ssize_t>(self.max_n())});
+                std::copy(ids.begin(), ids.end(), rows.mutable_data());
+                return py::make_tuple(rows, to_numpy(length));
+            },
+            py::arg("min_count"), py::arg("thresholds"),
+            "(ids, length) of the n-grams (n >= 2) counted min_count times with cohesion >= thresholds[n - 1].")
+        .def(
+            "cohesion",
+            [](const FrequentNgramCounter& self, const CArray<std::uint32_t>& ids, const CArray<std::uint8_t>& length) {
+                const IdRows rows(ids, length);
+                std::vector<double> out(rows.rows);
+                for (std::size_t r = 0; r < rows.rows; ++r)
+                    out[r] = self.cohesion(rows.row(r), rows.length.data()[r]);
+                return to_numpy(out);
+            },
+            py::arg("ids"), py::arg("length"), "Cohesion of each row (NaN where the n-gram was not counted).");
 
     py::class_<FragmentCounter>(m, "FragmentCounter",
                                 "Second pass: counts the fragments of runs cut where no kept n-gram links two units.")
@@ -150,6 +220,10 @@ void bind_text(py::module_& m) {
              }),
              py::arg("counter"), py::arg("max_length"), py::arg("errors") = "replace",
              "Reads with the units of `counter` (the first pass over the same corpus).")
+        .def(py::init([](const FrequentNgramCounter& counter, int max_length, const std::string& errors) {
+                 return new FragmentCounter(counter.vocabulary(), counter.mode(), decode_errors(errors), max_length);
+             }),
+             py::arg("counter"), py::arg("max_length"), py::arg("errors") = "replace")
         .def(
             "keep",
             [](FragmentCounter& self, const CArray<std::uint32_t>& ids, const CArray<std::uint8_t>& length) {

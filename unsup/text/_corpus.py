@@ -101,6 +101,23 @@ class CorpusReader:
     def empty(self) -> bool:
         return self._first is None
 
+    def size_hint(self) -> Optional[int]:
+        """Approximate bytes of the corpus when cheap to know (files and lists of them, texts), else None."""
+        corpus = self._corpus
+        items = [corpus] if isinstance(corpus, (str, os.PathLike)) else corpus if isinstance(corpus, Sequence) else None
+        if items is None:
+            return None
+        total = 0
+        for item in items:
+            if isinstance(item, str):
+                total += len(item) if item.isascii() else 3 * len(item)
+            elif isinstance(item, os.PathLike):
+                try:
+                    total += os.path.getsize(item)
+                except OSError:
+                    return None
+        return total
+
     def sample(self) -> str:
         """The beginning of the first document (to pick the unit mode)."""
         first = self._first

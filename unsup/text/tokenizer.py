@@ -7,7 +7,7 @@ import math
 from typing import Iterable, List, Mapping, Optional, Union
 
 from unsup import _core
-from unsup.text.statistics import resolve_unit
+from unsup.text.statistics import _is_ideograph, resolve_unit
 from unsup.utils.validation import check_n_jobs
 
 __all__ = ["Tokenizer"]
@@ -28,16 +28,17 @@ class Tokenizer:
         one run of units (no punctuation; in ``"char"`` mode no whitespace); others are
         skipped and counted in ``n_skipped``.
     unit : {"auto", "char", "word"}, default="auto"
-        How text is cut into units (see :func:`unsup.text.ngram_statistics`); ``"auto"``
-        decides from the words.
+        How text is cut into units (see :func:`unsup.text.ngram_statistics`); ``"auto"``:
+        ``"char"`` when at least 30% of the words hold a CJK character.
     unknown_score : float, optional
         Score (natural log) of a unit outside the lexicon; default ``ln(0.5 / total)``.
 
     Examples
     --------
     >>> from unsup.text import Tokenizer
-    >>> Tokenizer({"北京": 10, "大学": 8, "北京大学": 5, "生": 3}).tokenize("北京大学生")
-    ['北京', '大学', '生']
+    >>> tok = Tokenizer({"北京": 10, "大学": 8, "北京大学": 1, "大学生": 3, "生": 3})
+    >>> tok.tokenize("北京大学生，你好")
+    ['北京', '大学生', '，', '你', '好']
     """
 
     def __init__(self, vocabulary: Union[Mapping[str, float], Iterable[str]], *, unit: str = "auto",
@@ -58,7 +59,11 @@ class Tokenizer:
                 raise ValueError("vocabulary: counts must be finite and positive")
         if unknown_score is not None and not math.isfinite(unknown_score):
             raise ValueError(f"unknown_score must be finite, got {unknown_score!r}")
-        self.unit = resolve_unit(unit, "".join(words[:5000]))
+        if unit == "auto":
+            sample = words[:5000]
+            cjk = sum(1 for w in sample if any(_is_ideograph(ch) for ch in w))
+            unit = "char" if sample and cjk >= 0.3 * len(sample) else "word"
+        self.unit = resolve_unit(unit, "")
         self._core = _core.text.Tokenizer(words, counts, self.unit,
                                           math.nan if unknown_score is None else float(unknown_score))
 

@@ -15,7 +15,7 @@ from unsup.text.statistics import resolve_unit
 from unsup.text.tokenizer import Tokenizer
 from unsup.utils.validation import check_positive_int
 
-__all__ = ["WordFinder", "auto_min_count"]
+__all__ = ["WordFinder", "auto_min_count", "auto_min_entropy"]
 
 logger = logging.getLogger("unsup")
 
@@ -34,6 +34,15 @@ def auto_min_count(n_units: int) -> int:
     return max(3, int(round(3.0 * math.sqrt(max(n_units, 0) / 1e6))))
 
 
+def auto_min_entropy(n_units: int) -> float:
+    """Default neighbour-entropy floor of ``"entropy"``: ``1 + log10(N / 1e6) / 2`` nats, within [1, 3].
+
+    Neighbour distributions fill out as the corpus grows: 1.1 nats on 1.8 M characters, 2 on
+    100 M, 3 from 10 G on (the value used on very large corpora).
+    """
+    return min(3.0, max(1.0, 1.0 + 0.5 * math.log10(max(n_units, 1) / 1e6)))
+
+
 def _check_real(value: Any, name: str, low: float = -math.inf) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value < low:
         raise ValueError(f"{name} must be a finite number >= {low}, got {value!r}")
@@ -45,13 +54,15 @@ class WordFinder:
 
     Parameters
     ----------
-    method : {"pmi_cut", "ngram_linkage", "entropy"}, default="pmi_cut"
-        ``"pmi_cut"``: cut the text between adjacent units whose pair is rare
+    method : {"ngram_linkage", "pmi_cut", "entropy"}, default="ngram_linkage"
+        ``"ngram_linkage"`` (the default, most precise): keep the n-grams whose cohesion
+        reaches ``thresholds[n - 1]``, cut where no kept n-gram links two units, keep the
+        pieces whose every ``max_n``-window is a kept n-gram; three passes over the corpus, and
+        only the n-grams that reach ``min_count`` are counted exactly (the others go through a
+        count sketch). ``"pmi_cut"`` (fastest, two passes): cut the text between adjacent units whose pair is rare
         (``p_ab < min_proba``) or weakly bound (``ln(p_ab / (p_a p_b)) < min_pmi``), count the
         pieces, then drop the words that their parts explain (minimum-entropy criterion).
-        ``"ngram_linkage"``: keep the n-grams whose cohesion reaches ``thresholds[n - 1]``,
-        cut where no kept n-gram links two units, keep the pieces whose every ``max_n``-window
-        is a kept n-gram. ``"entropy"``: n-grams with ``exp(cohesion) >= min_support`` and
+        ``"entropy"`` (one pass, counts every n-gram): n-grams with ``exp(cohesion) >= min_support`` and
         left and right neighbour entropy ``>= min_entropy``.
     max_n : int, optional
         Longest word in units: default 8 for ``"pmi_cut"``, 4 (characters) or 3 (words) for
@@ -67,7 +78,7 @@ class WordFinder:
         ``"entropy"``: least ``exp(cohesion)``.
     min_entropy : float, optional
         ``"entropy"``: least left and right neighbour entropy (nats); default grows with the
-        corpus, ``min(3, ln(N) / 5)``.
+        corpus (:func:`auto_min_entropy`).
     unit : {"auto", "char", "word"}, default="auto"
         Units of the text (see :func:`unsup.text.ngram_statistics`).
     errors : {"replace", "strict"}, default="replace"
@@ -100,7 +111,7 @@ class WordFinder:
     >>> finder.top(10)  # doctest: +SKIP
     """
 
-    def __init__(self, method: str = "pmi_cut", *, max_n: Optional[int] = None, min_count: Optional[int] = None,
+    def __init__(self, method: str = "ngram_linkage", *, max_n: Optional[int] = None, min_count: Optional[int] = None,
                  min_pmi: float = 1.0, min_proba: float = 1e-7,
                  thresholds: Sequence[float] = (0.0, 2.0, 4.0, 6.0), min_support: float = 30.0,
                  min_entropy: Optional[float] = None, unit: str = "auto", errors: str = "replace",
@@ -148,7 +159,7 @@ class WordFinder:
         thresholds = [_check_real(t, "thresholds") for t in self.thresholds]
         if not thresholds:
             raise ValueError("thresholds must hold at least one value")
-        passes = 2 if self.method in ("pmi_cut", "ngram_linkage") else 1
+        passes = {"pmi_cut": 2, "ngram_linkage": 3, "entropy": 1}[self.method]
         with CorpusReader(corpus, errors=self.errors, passes=passes, verbose=self.verbose) as reader:
             self.unit_ = resolve_unit(self.unit, reader.sample())
             max_n = self.max_n or (_PMI_CUT_MAX_LENGTH if self.method == "pmi_cut"
@@ -195,28 +206,35 @@ class WordFinder:
         return texts, lengths[keep], counts[keep].astype(np.int64), nan, nan, nan
 
     def _ngram_linkage(self, reader: CorpusReader, max_n: int, thresholds: List[float]) -> Tuple:
-        counter = self._count(reader, max_n, neighbours=False)
-        stats = counter.statistics(self.min_count_)
-        length = stats["length"]
-        theta = np.asarray([thresholds[min(k, len(thresholds) - 1)] for k in range(max_n)])
-        kept = (length >= 2) & (stats["cohesion"] >= theta[length - 1])
+        # Exact counts of the n-grams that reach min_count, without holding every rare one.
+        hint = reader.size_hint()
+        cells = (hint // 8) if hint else 1 << 22
+        counter = _core.text.FrequentNgramCounter(max_n, self.unit_, self.errors, min(max(cells, 1 << 16), 1 << 30))
+        self.n_bytes_ = reader.feed(counter, "counting")
+        self.n_units_ = int(counter.n_units)
+        self.min_count_ = self.min_count or auto_min_count(self.n_units_)
+        counter.start_second_pass(self.min_count_)
+        reader.feed(counter, "counting frequent n-grams")
+        kept_ids, kept_length = counter.cohesive(self.min_count_, [float(t) for t in thresholds])
         fragments = _core.text.FragmentCounter(counter, 2 * max_n, self.errors)
-        fragments.keep(stats["ids"][kept], length[kept])
-        cohesion = dict(zip((w for w, k in zip(stats["ngrams"], kept) if k), stats["cohesion"][kept]))
-        del stats
+        fragments.keep(kept_ids, kept_length)
+        del kept_ids, kept_length
         reader.feed(fragments, "cutting")
         found = fragments.fragments(self.min_count_)
         ok = fragments.windows_kept(found["ids"], found["length"], max_n)
         texts = [t for t, k in zip(found["texts"], ok) if k]
-        coh = np.array([cohesion.get(t, np.nan) for t in texts], dtype=float)
+        ids, length = found["ids"][ok], found["length"][ok]
+        width = ids.shape[1]
+        coh = counter.cohesion(np.ascontiguousarray(ids[:, :max_n]) if width > max_n else ids,
+                               np.minimum(length, max_n).astype(np.uint8))
+        coh[length > max_n] = np.nan
         nan = np.full(len(texts), np.nan)
-        return texts, found["length"][ok].astype(np.int64), found["count"][ok].astype(np.int64), coh, nan, nan
+        return texts, length.astype(np.int64), found["count"][ok].astype(np.int64), coh, nan, nan
 
     def _entropy(self, reader: CorpusReader, max_n: int) -> Tuple:
         counter = self._count(reader, max_n, neighbours=True)
         stats = counter.statistics(self.min_count_)
-        min_entropy = self.min_entropy if self.min_entropy is not None else min(
-            3.0, math.log(max(self.n_units_, 2)) / 5.0)
+        min_entropy = self.min_entropy if self.min_entropy is not None else auto_min_entropy(self.n_units_)
         length = stats["length"]
         with np.errstate(invalid="ignore"):
             keep = (length == 1) | (

@@ -6,7 +6,6 @@ import numbers
 from typing import Any
 
 import numpy as np
-from sklearn.utils import check_random_state
 
 __all__ = ["check_n_jobs", "check_seed", "check_weights", "check_positive_int"]
 
@@ -29,6 +28,8 @@ def check_seed(random_state: Any, name: str = "random_state") -> int:
         return int(random_state) % _SEED_BOUND
     if isinstance(random_state, np.random.Generator):
         return int(random_state.integers(0, _SEED_BOUND))
+    from sklearn.utils import check_random_state  # only here: text mining never imports scikit-learn
+
     try:
         rs = check_random_state(random_state)
     except ValueError as exc:

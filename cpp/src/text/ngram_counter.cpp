@@ -56,13 +56,31 @@ std::size_t NgramCounter::memory_bytes() const {
     return bytes;
 }
 
+double ngram_cohesion(const std::vector<NgramTable>& tables, const unit_t* key, int n, std::uint64_t count,
+                      std::uint64_t n_units) {
+    if (n < 2) return std::numeric_limits<double>::quiet_NaN();
+    double cohesion = std::numeric_limits<double>::infinity();
+    const double base = std::log(static_cast<double>(n_units)) + std::log(static_cast<double>(count));
+    for (int k = 1; k < n; ++k) {
+        const double left = static_cast<double>(tables[k - 1].count(key));
+        const double right = static_cast<double>(tables[n - k - 1].count(key + k));
+        cohesion = std::min(cohesion, base - std::log(left) - std::log(right));
+    }
+    return cohesion;
+}
+
 NgramStatistics NgramCounter::statistics(std::uint64_t min_count) const {
+    return collect_statistics(tables_, max_n_, neighbours_, *vocabulary_, mode_, n_units(), min_count);
+}
+
+NgramStatistics collect_statistics(const std::vector<NgramTable>& tables_, int max_n_, bool neighbours_,
+                                   const UnitVocabulary& vocabulary, UnitMode mode_, std::uint64_t n_units,
+                                   std::uint64_t min_count) {
     NgramStatistics s;
     s.max_n = max_n_;
-    s.units.reserve(vocabulary_->size());
-    for (std::size_t id = 0; id < vocabulary_->size(); ++id) s.units.push_back(vocabulary_->text(static_cast<unit_t>(id)));
-    s.n_units = n_units();
-    const double log_n = std::log(static_cast<double>(s.n_units));
+    s.units.reserve(vocabulary.size());
+    for (std::size_t id = 0; id < vocabulary.size(); ++id) s.units.push_back(vocabulary.text(static_cast<unit_t>(id)));
+    s.n_units = n_units;
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const std::size_t stride = static_cast<std::size_t>(max_n_);
 
@@ -102,16 +120,7 @@ NgramStatistics NgramCounter::statistics(std::uint64_t min_count) const {
             if (c == 0 || c < min_count) continue;
             const unit_t* key = grams.key_at(slot);
             if (key[0] == kBoundary || key[n - 1] == kBoundary) continue;
-            double cohesion = nan;
-            if (n >= 2) {
-                cohesion = std::numeric_limits<double>::infinity();
-                const double log_c = std::log(static_cast<double>(c));
-                for (int k = 1; k < n; ++k) {
-                    const double left = static_cast<double>(tables_[k - 1].count(key));
-                    const double right = static_cast<double>(tables_[n - k - 1].count(key + k));
-                    cohesion = std::min(cohesion, log_n + log_c - std::log(left) - std::log(right));
-                }
-            }
+            const double cohesion = ngram_cohesion(tables_, key, n, c, s.n_units);
             auto entropy = [](double sum, double clogc) { return sum > 0.0 ? std::log(sum) - clogc / sum : 0.0; };
             const std::size_t base = s.ids.size();
             s.ids.resize(base + stride, 0);

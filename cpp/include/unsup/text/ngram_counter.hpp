@@ -25,6 +25,19 @@ struct NgramStatistics {
     std::vector<double> right_entropy;   // same after w
 };
 
+/// Cohesion (nats) of the n-gram `key[0, n)` counted `count` times among `n_units` units:
+/// min over its splits of ln(N c(w) / (c(left) c(right))), the parts' counts taken from the exact
+/// k-gram tables (`tables[k - 1]`, which must hold them); NaN for n = 1.
+double ngram_cohesion(const std::vector<NgramTable>& tables, const unit_t* key, int n, std::uint64_t count,
+                      std::uint64_t n_units);
+
+/// Statistics from exact k-gram tables (`tables[k - 1]`, k = 1 .. max_n, and max_n + 1 when
+/// `neighbours`): the n-grams counted at least `min_count` times whose sub-n-grams are all in the
+/// tables (always true of complete tables; true of frequent n-grams in filtered ones).
+NgramStatistics collect_statistics(const std::vector<NgramTable>& tables, int max_n, bool neighbours,
+                                   const UnitVocabulary& vocabulary, UnitMode mode, std::uint64_t n_units,
+                                   std::uint64_t min_count);
+
 /// Counts the k-grams (k = 1 .. max_n, and max_n + 1 when `neighbours`) of the units of
 /// streamed UTF-8 text. The run boundary may appear as the first or last symbol of a k-gram, so
 /// the (n + 1)-grams give the neighbour distributions of the n-grams. Results do not depend on

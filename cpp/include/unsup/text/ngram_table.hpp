@@ -11,6 +11,17 @@ namespace unsup::text {
 
 using unit_t = std::uint32_t;
 
+/// Hash of the k-gram `ids[0, k)` (mixes k in, so k-grams of different k differ).
+inline std::uint64_t hash_ngram(const unit_t* ids, int k) {
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(k);
+    for (int i = 0; i < k; ++i) {
+        h = (h ^ ids[i]) * 0xBF58476D1CE4E5B9ULL;
+        h ^= h >> 29;
+    }
+    h *= 0x94D049BB133111EBULL;
+    return h ^ (h >> 32);
+}
+
 /// Counts of k-grams (k fixed per table). Each slot holds its count (two 32-bit words) and its
 /// k ids side by side, so a probe reads one cache line; a slot is empty while its count is 0.
 /// Linear probing, load factor at most 1/2.
@@ -42,6 +53,9 @@ public:
             slot = (slot + 1) & mask_;
         }
     }
+
+    /// Asks the cache for the slot where `add` or `find` of `ids` will start.
+    void prefetch(const unit_t* ids) const { __builtin_prefetch(&data_[(hash(ids) & mask_) * stride_]); }
 
     /// Slot of `ids`, or -1 when absent.
     std::int64_t find(const unit_t* ids) const {
@@ -76,15 +90,7 @@ private:
             if (a[i] != b[i]) return false;
         return true;
     }
-    std::uint64_t hash(const unit_t* ids) const {
-        std::uint64_t h = 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(k_);
-        for (int i = 0; i < k_; ++i) {
-            h = (h ^ ids[i]) * 0xBF58476D1CE4E5B9ULL;
-            h ^= h >> 29;
-        }
-        h *= 0x94D049BB133111EBULL;
-        return h ^ (h >> 32);
-    }
+    std::uint64_t hash(const unit_t* ids) const { return hash_ngram(ids, k_); }
 
     void rehash(std::size_t capacity) {
         std::vector<unit_t> old;

@@ -1,0 +1,84 @@
+// Exact counts of the frequent n-grams only, in two passes and a fraction of the memory.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "unsup/text/ngram_counter.hpp"
+#include "unsup/text/ngram_table.hpp"
+#include "unsup/text/unit_reader.hpp"
+
+namespace unsup::text {
+
+/// Exact counts of every n-gram (n <= max_n) seen at least `min_count` times, where min_count
+/// is only known once the corpus has been read (it grows with the corpus size).
+///
+/// Pass 1 counts units and pairs exactly and every longer n-gram into a count sketch: one
+/// saturating byte per cell, cell = hash(n-gram), so a cell never holds less than the count of
+/// any n-gram hashed to it. Pass 2 (after `start_second_pass(min_count)`) reads the same corpus
+/// and counts exactly the n-grams whose cell reaches min_count: a superset of the frequent
+/// ones, so the statistics of the frequent n-grams are exact and do not depend on the sketch's
+/// size, which only trades memory for the number of rare n-grams counted in pass 2.
+class FrequentNgramCounter {
+public:
+    /// `sketch_cells`: cells per n-gram order >= 3 (rounded up to a power of two, at least 2^16).
+    FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors, std::size_t sketch_cells);
+
+    void feed(const unsigned char* data, std::size_t size);
+    void finish();
+    /// Ends pass 1; the same corpus must then be fed again. Thresholds above 255 act as 255.
+    void start_second_pass(std::uint64_t min_count);
+
+    int pass() const { return pass_; }
+    int max_n() const { return max_n_; }
+    UnitMode mode() const { return mode_; }
+    std::uint64_t bytes_seen() const { return reader_.bytes_seen(); }
+    std::uint64_t n_units() const { return n_units_; }
+    std::size_t memory_bytes() const;
+    const std::shared_ptr<UnitVocabulary>& vocabulary() const { return vocabulary_; }
+
+    /// Statistics (entropies NaN) of the n-grams counted at least `min_count` times, which must
+    /// be at least the second pass's threshold.
+    NgramStatistics statistics(std::uint64_t min_count) const;
+
+    /// The n-grams (2 <= n <= max_n) counted at least `min_count` times whose cohesion reaches
+    /// `thresholds[n - 1]` (the last value repeats): their ids, max_n per row (zero-padded), and
+    /// lengths. Nothing is materialised for the others.
+    void cohesive(std::uint64_t min_count, const std::vector<double>& thresholds, std::vector<unit_t>& ids,
+                  std::vector<std::uint8_t>& length) const;
+    /// Count and cohesion of the n-gram `ids[0, n)` (0 and NaN when it was not counted).
+    std::uint64_t count(const unit_t* ids, int n) const;
+    double cohesion(const unit_t* ids, int n) const;
+
+private:
+    struct Sink {
+        FrequentNgramCounter* self;
+        void unit(unit_t id, std::uint64_t, std::uint64_t) { self->batch_.push_back(id); }
+        void end_run() {
+            self->batch_.push_back(kBoundary);
+            if (self->batch_.size() >= kBatch) self->count_batch();
+        }
+        void other(std::uint64_t, std::uint64_t) {}
+    };
+    /// Counts the n-grams of the runs read so far (each run ends with kBoundary), in batches so
+    /// that the memory each n-gram needs is requested well before it is used.
+    void count_batch();
+    static constexpr std::size_t kBatch = 4096;
+    static constexpr std::uint64_t kSketchSeed = 0x2545F4914F6CDD1DULL;
+
+    int max_n_;
+    UnitMode mode_;
+    std::shared_ptr<UnitVocabulary> vocabulary_;
+    Sink sink_;
+    UnitReader<Sink> reader_;
+    int pass_ = 1;
+    std::uint8_t threshold_ = 0;
+    std::uint64_t min_count_ = 0, n_units_ = 0, second_pass_bytes_start_ = 0;
+    std::size_t cells_ = 0;
+    std::vector<std::uint8_t> sketch_;  // (max_n - 2) x cells_ saturating counts
+    std::vector<NgramTable> tables_;    // tables_[k - 1]: exact k-gram counts (k >= 3: pass 2 only)
+    std::vector<unit_t> batch_;          // units of whole runs, each followed by kBoundary
+};
+
+}  // namespace unsup::text

@@ -1,0 +1,183 @@
+"""WordFinder: planted-lexicon recovery, exact counting shortcuts, corpus forms, bad input."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from unsup import _core
+from unsup.text import WordFinder
+from unsup.text.word_finder import auto_min_count, auto_min_entropy
+
+METHODS = ["ngram_linkage", "pmi_cut", "entropy"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_planted_lexicon_is_recovered(planted, method):
+    documents, lexicon = planted
+    finder = WordFinder(method).fit(documents)
+    planted_words = set(lexicon)
+    top = [w for w, _ in finder.top(100)]
+    precision = np.mean([w in planted_words for w in top])
+    # The 100 most frequent multi-character finds are planted words.
+    assert precision >= 0.98, [w for w in top if w not in planted_words]
+    frequent = [w for w in lexicon[:300] if len(w) > 1]
+    found = set(finder.words_)
+    assert np.mean([w in found for w in frequent]) >= 0.95
+
+
+def test_default_method_tokenizes_the_planted_corpus(planted):
+    documents, lexicon = planted
+    finder = WordFinder().fit(documents[:1000])
+    tokens = finder.to_tokenizer().tokenize_many(documents[1000:1100])
+    planted_words = set(lexicon)
+    assert np.mean([t in planted_words for doc in tokens for t in doc]) >= 0.95
+
+
+def test_fitted_attributes_are_aligned(planted):
+    documents, _ = planted
+    finder = WordFinder().fit(documents)
+    m = len(finder.words_)
+    assert m > 0 and all(len(v) == m for v in finder.statistics_.values())
+    freq = finder.statistics_["frequency"]
+    assert np.all(np.diff(freq) <= 0)
+    assert all(finder.vocabulary_[w] == f for w, f in zip(finder.words_, freq))
+    assert np.isfinite(finder.statistics_["cohesion"]).mean() > 0.9  # words up to max_n units
+    assert finder.top(3) == list(zip(finder.words_[:3], freq[:3].tolist()))
+    assert finder.unit_ == "char" and finder.min_count_ == auto_min_count(finder.n_units_)
+
+
+def test_corpus_forms_give_the_same_words(planted, tmp_path):
+    documents, _ = planted
+    documents = documents[:400]
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(documents), encoding="utf-8")
+    for method in METHODS:
+        reference = WordFinder(method, min_count=3).fit(documents).vocabulary_
+        assert WordFinder(method, min_count=3).fit(iter(documents)).vocabulary_ == reference  # spilled
+        assert WordFinder(method, min_count=3).fit(path).vocabulary_ == reference
+        assert WordFinder(method, min_count=3).fit([path]).vocabulary_ == reference
+        assert WordFinder(method, min_count=3).fit(iter([path])).vocabulary_ == reference
+
+
+def test_empty_corpus():
+    for corpus in ([], "", ["", "  ", "，。"]):
+        finder = WordFinder().fit(corpus)
+        assert finder.words_ == [] and finder.vocabulary_ == {} and finder.top(5) == []
+
+
+def test_frequent_counter_is_exact(planted):
+    """Pass 2 of the sketch counter gives the exact statistics of every n-gram >= min_count,
+    whatever the sketch size (collisions only cost memory)."""
+    documents, _ = planted
+    text = "\n".join(documents[:300]).encode()
+    exact = _core.text.NgramCounter(4, "char", "replace", False)
+    exact.feed(text)
+    exact.end_document()
+    reference = exact.statistics(5)
+    for cells in (1 << 16, 1 << 22):
+        counter = _core.text.FrequentNgramCounter(4, "char", "replace", cells)
+        for start in range(0, len(text), 777):  # chunks cut through characters
+            counter.feed(text[start:start + 777])
+        counter.end_document()
+        counter.start_second_pass(5)
+        for start in range(0, len(text), 1 << 20):
+            counter.feed(text[start:start + (1 << 20)])
+        counter.end_document()
+        stats = counter.statistics(5)
+        assert stats["ngrams"] == reference["ngrams"]
+        np.testing.assert_array_equal(stats["count"], reference["count"])
+        np.testing.assert_allclose(stats["cohesion"], reference["cohesion"], equal_nan=True)
+        ids, length = counter.cohesive(5, [0.0, 2.0, 4.0, 6.0])
+        theta = np.array([0.0, 2.0, 4.0, 6.0])
+        expected = (reference["length"] >= 2) & (reference["cohesion"] >= theta[reference["length"] - 1])
+        assert len(length) == expected.sum()
+    with pytest.raises(ValueError, match="below"):
+        counter.statistics(4)
+
+
+def test_fragments_match_a_python_cut():
+    counter = _core.text.NgramCounter(2, "char", "replace", False)
+    text = "甲乙丙甲乙丁，甲乙丙"
+    counter.feed(text.encode())
+    counter.end_document()
+    stats = counter.statistics(1)
+    fragments = _core.text.FragmentCounter(counter, 8)
+    keep = [i for i, w in enumerate(stats["ngrams"]) if w in ("甲乙", "乙丙")]
+    fragments.keep(stats["ids"][keep], stats["length"][keep])
+    fragments.feed(text.encode())
+    fragments.end_document()
+    found = fragments.fragments(1)
+    assert dict(zip(found["texts"], found["count"].tolist())) == {"甲乙丙": 2, "甲乙": 1, "丁": 1}
+
+
+def test_redundancy_removal_follows_the_minimum_entropy_rule():
+    # Units 1, 2 (counts 10, 10) and the pair "12" (count 2): total 22.
+    # ln p(12) - ln p(1) - ln p(2) = ln(2/22) - 2 ln(10/22) = -0.82 < 1 nat: "12" is redundant.
+    ids = np.array([[1, 0], [2, 0], [1, 2]], dtype=np.uint32)
+    length = np.array([1, 1, 2], dtype=np.uint8)
+    counts, new_units, new_counts = _core.text.remove_redundant_words(ids, length, np.array([10, 10, 2], np.uint64))
+    assert counts.tolist() == [12, 12, 0] and len(new_units) == 0
+    # A frequent pair of rare units stays: ln(8/10) - 2 ln(1/10) = 4.4 >= 1.
+    counts, _, _ = _core.text.remove_redundant_words(ids, length, np.array([1, 1, 8], np.uint64))
+    assert counts.tolist() == [1, 1, 8]
+    # "123" (once) against "23" (1000 times) and unit 1, never seen alone (costs ln(1 / T)):
+    # ln(1/T) - ln(1/T) - ln(1000/T) = ln(1001/1000) < 2 nats, so "123" goes and unit 1 becomes a word.
+    counts, new_units, new_counts = _core.text.remove_redundant_words(
+        np.array([[1, 2, 3], [2, 3, 0]], np.uint32), np.array([3, 2], np.uint8), np.array([1, 1000], np.uint64))
+    assert counts.tolist() == [0, 1001] and new_units.tolist() == [1] and new_counts.tolist() == [1]
+
+
+def test_space_delimited_text_finds_phrases():
+    rng = np.random.default_rng(3)
+    filler = [f"w{i}" for i in range(300)]
+    phrases = ["new york", "machine learning", "san francisco", "united states"]
+    documents = []
+    for _ in range(600):
+        words = list(rng.choice(filler, size=20))
+        for _ in range(3):
+            words.insert(int(rng.integers(0, len(words))), phrases[int(rng.integers(0, 4))])
+        documents.append(" ".join(words) + ".")
+    finder = WordFinder().fit(documents)
+    assert finder.unit_ == "word"
+    assert set(phrases) <= set(finder.words_[:10])
+
+
+def test_defaults_scale_with_the_corpus():
+    assert auto_min_count(0) == 3 and auto_min_count(1_841_657) == 4 and auto_min_count(330_000_000) == 54
+    assert auto_min_entropy(1_000) == 1.0 and auto_min_entropy(10**8) == pytest.approx(2.0)
+    assert auto_min_entropy(10**12) == 3.0
+
+
+def test_invalid_utf8_policies(tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_bytes("甲乙丙".encode() + b"\xff" + "甲乙丙".encode())
+    assert WordFinder(min_count=1).fit(path).vocabulary_  # replaced: a run boundary
+    with pytest.raises(UnicodeDecodeError) as info:
+        WordFinder(min_count=1, errors="strict").fit(path)
+    assert info.value.offset == 9
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"method": "bpe"}, "method"), ({"max_n": 0}, "max_n"), ({"max_n": 17}, "max_n"),
+    ({"min_count": 0}, "min_count"), ({"min_pmi": math.nan}, "min_pmi"), ({"min_proba": -1.0}, "min_proba"),
+    ({"thresholds": []}, "thresholds"), ({"min_entropy": -1.0}, "min_entropy"), ({"unit": "byte"}, "unit"),
+    ({"errors": "ignore"}, "errors"),
+])
+def test_bad_parameters(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        WordFinder(**kwargs).fit(["甲乙丙"])
+
+
+def test_bad_corpus():
+    with pytest.raises(TypeError, match="corpus"):
+        WordFinder().fit(b"bytes")
+    with pytest.raises(TypeError, match="corpus"):
+        WordFinder().fit([1, 2])
+    with pytest.raises(FileNotFoundError, match="corpus"):
+        from pathlib import Path
+        WordFinder().fit(Path("/nonexistent/corpus.txt"))
+    with pytest.raises(AttributeError, match="fit"):
+        WordFinder().top(3)
