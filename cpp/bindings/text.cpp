@@ -215,15 +215,20 @@ void bind_text(py::module_& m) {
 
     py::class_<FragmentCounter>(m, "FragmentCounter",
                                 "Second pass: counts the fragments of runs cut where no kept n-gram links two units.")
-        .def(py::init([](const NgramCounter& counter, int max_length, const std::string& errors) {
-                 return new FragmentCounter(counter.vocabulary(), counter.mode(), decode_errors(errors), max_length);
+        .def(py::init([](const py::object& counter, int max_length, const std::string& errors) {
+                 // The first pass's counter (either kind) lends its units.
+                 if (py::isinstance<NgramCounter>(counter)) {
+                     const auto& c = counter.cast<const NgramCounter&>();
+                     return new FragmentCounter(c.vocabulary(), c.mode(), decode_errors(errors), max_length);
+                 }
+                 if (py::isinstance<FrequentNgramCounter>(counter)) {
+                     const auto& c = counter.cast<const FrequentNgramCounter&>();
+                     return new FragmentCounter(c.vocabulary(), c.mode(), decode_errors(errors), max_length);
+                 }
+                 throw py::type_error("counter must be an NgramCounter or a FrequentNgramCounter");
              }),
              py::arg("counter"), py::arg("max_length"), py::arg("errors") = "replace",
              "Reads with the units of `counter` (the first pass over the same corpus).")
-        .def(py::init([](const FrequentNgramCounter& counter, int max_length, const std::string& errors) {
-                 return new FragmentCounter(counter.vocabulary(), counter.mode(), decode_errors(errors), max_length);
-             }),
-             py::arg("counter"), py::arg("max_length"), py::arg("errors") = "replace")
         .def(
             "keep",
             [](FragmentCounter& self, const CArray<std::uint32_t>& ids, const CArray<std::uint8_t>& length) {
