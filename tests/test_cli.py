@@ -69,6 +69,50 @@ def test_demo_runs(capsys):
     code, out, _ = run(["demo", "--nodes", "400", "--groups", "8", "--trials", "2"], capsys)
     assert code == 0
     assert "2.3207" in out and "AMI" in out
+    assert "100 of the top 100 are planted words" in out and "tokenized:" in out
+
+
+@pytest.fixture
+def corpus_file(tmp_path):
+    from unsup.datasets import planted_lexicon_corpus
+
+    documents, lexicon = planted_lexicon_corpus(n_documents=800)
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(documents), encoding="utf-8")
+    return path, lexicon
+
+
+@pytest.mark.parametrize("method", ["ngram_linkage", "pmi_cut", "entropy"])
+def test_words_tsv(corpus_file, capsys, method):
+    path, lexicon = corpus_file
+    code, out, _ = run(["words", str(path), "--top", "20", "--method", method], capsys)
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith(f"# {method}") and lines[1].startswith("word\tcount")
+    words = [line.split("\t")[0] for line in lines[2:]]
+    assert len(words) == 20 and set(words) <= set(lexicon)
+
+
+def test_words_json_and_stdin(corpus_file, capsys, monkeypatch):
+    import io
+
+    path, lexicon = corpus_file
+    code, out, _ = run(["words", str(path), "--top", "5", "--format", "json", "--min-count", "3"], capsys)
+    result = json.loads(out)
+    assert code == 0 and result["min_count"] == 3 and len(result["words"]) == 5
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes())))
+    code, out2, _ = run(["words", "-", "--top", "5", "--format", "json", "--min-count", "3"], capsys)
+    assert code == 0 and json.loads(out2)["words"] == result["words"]
+
+
+def test_words_errors(tmp_path, capsys):
+    code, _, err = run(["words", str(tmp_path / "missing.txt")], capsys)
+    assert code == 2 and "missing.txt" in err
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes("甲乙丙".encode() + b"\xff")
+    code, _, err = run(["words", str(bad), "--errors", "strict"], capsys)
+    assert code == 2 and "byte offset 9" in err and "bad.txt" in err
+    code, _, err = run(["words", str(bad), "--top", "0"], capsys)
+    assert code == 2 and "--top" in err
 
 
 def test_version_and_module_entry_point(tmp_path):

@@ -1,18 +1,22 @@
-"""The ``unsup`` command line: ``unsup communities EDGEFILE`` and ``unsup demo``."""
+"""The ``unsup`` command line: ``unsup communities EDGEFILE``, ``unsup words CORPUS...`` and ``unsup demo``."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
-from typing import List, Optional, Sequence, TextIO, Tuple
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator, List, Optional, Sequence, TextIO, Tuple
 
 import numpy as np
-import scipy.sparse as sp
 
 from unsup._version import __version__
 from unsup.exceptions import InputFormatError
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 __all__ = ["main", "read_edge_file"]
 
@@ -43,6 +47,8 @@ def read_edge_file(path: str, weight_column: Optional[int] = None) -> Tuple[sp.c
     InputFormatError
         For a malformed line (the message gives the line number).
     """
+    import scipy.sparse as sp
+
     if weight_column is not None and weight_column < 3:
         raise ValueError(f"--weight-column must be >= 3 (columns 1 and 2 hold the nodes), got {weight_column}")
     ids: dict = {}
@@ -111,6 +117,70 @@ def _communities(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _stdin_documents(errors: str, chunk_bytes: int = 1 << 20) -> Iterator[str]:
+    """Standard input as documents of about 1 MiB, cut at line ends."""
+    stream = sys.stdin.buffer
+    pending = b""
+    offset = 0
+    while True:
+        block = stream.read(chunk_bytes)
+        if not block:
+            break
+        data = pending + block
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            pending = data
+            continue
+        try:
+            yield data[:cut].decode("utf-8", errors=errors)
+        except UnicodeDecodeError as exc:
+            raise UnicodeDecodeError(exc.encoding, exc.object, exc.start, exc.end,
+                                     f"{exc.reason} at byte offset {offset + exc.start} of standard input") from None
+        offset += cut
+        pending = data[cut:]
+    if pending:
+        yield pending.decode("utf-8", errors=errors)
+
+
+def _words(args: argparse.Namespace, out: TextIO) -> int:
+    from unsup.text import WordFinder
+
+    if args.top < 1:
+        raise ValueError(f"--top must be >= 1, got {args.top}")
+    if "-" in args.corpus and len(args.corpus) > 1:
+        raise ValueError("'-' (standard input) cannot be combined with files")
+    for name in args.corpus:
+        if name != "-" and not Path(name).is_file():
+            raise FileNotFoundError(2, "No such file", name)
+    corpus = _stdin_documents(args.errors) if args.corpus == ["-"] else [Path(p) for p in args.corpus]
+    finder = WordFinder(args.method, max_n=args.max_n, min_count=args.min_count, unit=args.unit,
+                        errors=args.errors, verbose=int(args.verbose))
+    start = time.perf_counter()
+    finder.fit(corpus)
+    elapsed = time.perf_counter() - start
+    rows = [(w, int(c), float(coh), float(left), float(right)) for w, c, coh, left, right in zip(
+        finder.words_[:args.top], finder.statistics_["frequency"], finder.statistics_["cohesion"],
+        finder.statistics_["left_entropy"], finder.statistics_["right_entropy"])]
+    if args.format == "json":
+        def number(x: float) -> Optional[float]:
+            return None if math.isnan(x) else round(x, 6)
+
+        json.dump({"method": finder.method, "unit": finder.unit_, "units": finder.n_units_,
+                   "min_count": finder.min_count_, "n_words": len(finder.words_),
+                   "words": [{"word": w, "count": c, "cohesion": number(h), "left_entropy": number(l),
+                              "right_entropy": number(r)} for w, c, h, l, r in rows]}, out, ensure_ascii=False)
+        out.write("\n")
+    else:
+        mb = finder.n_bytes_ / 1e6
+        out.write(f"# {finder.method}: {mb:.1f} MB, {finder.n_units_} units ({finder.unit_}), min_count "
+                  f"{finder.min_count_}, {len(finder.words_)} words in {elapsed:.2f} s "
+                  f"({mb / max(elapsed, 1e-9):.1f} MB/s)\n")
+        out.write("word\tcount\tcohesion\tleft_entropy\tright_entropy\n")
+        for w, c, h, l, r in rows:
+            out.write(f"{w}\t{c}\t{h:.4g}\t{l:.4g}\t{r:.4g}\n")
+    return 0
+
+
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from sklearn.metrics import adjusted_mutual_info_score
 
@@ -143,6 +213,24 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     out.write(f"  largest communities: {sizes[:10]}\n")
     for i, community in enumerate(found[:3]):
         out.write(f"  community {i}: {sorted(community)[:12]}{' ...' if len(community) > 12 else ''}\n")
+
+    from unsup.datasets import planted_lexicon_corpus
+    from unsup.text import WordFinder
+
+    documents, lexicon = planted_lexicon_corpus(seed=args.seed)
+    start = time.perf_counter()
+    finder = WordFinder().fit(documents)
+    elapsed = time.perf_counter() - start
+    planted_words = set(lexicon)
+    top = finder.top(20)
+    hits = sum(w in planted_words for w, _ in finder.top(100))
+    out.write(f"\nNew words in {len(documents)} generated documents written without spaces "
+              f"({sum(map(len, documents))} characters, {len(lexicon)} planted words)\n")
+    out.write(f"  {len(finder.words_)} words of 2+ characters found in {elapsed:.3f} s "
+              f"(ngram_linkage, min_count {finder.min_count_}); {hits} of the top 100 are planted words\n")
+    out.write("  top 20: " + " ".join(f"{w}({c})" for w, c in top) + "\n")
+    tokens = finder.to_tokenizer().tokenize(documents[0][:40])
+    out.write(f"  tokenized: {' / '.join(tokens)}\n")
     return 0
 
 
@@ -165,7 +253,23 @@ def build_parser() -> argparse.ArgumentParser:
     com.add_argument("--teleportation", type=float, default=0.15, help="directed teleportation (default 0.15)")
     com.add_argument("--format", choices=("tsv", "json"), default="tsv", help="output format")
 
-    demo = sub.add_parser("demo", help="cluster generated graphs and print what was found")
+    words = sub.add_parser("words", help="discover the words of raw text (no dictionary)",
+                           description="Discover the words of UTF-8 text files (Chinese or space-delimited) "
+                                       "without a dictionary; print the most frequent with their statistics.")
+    words.add_argument("corpus", nargs="+", metavar="CORPUS", help="text files ('-' for standard input)")
+    words.add_argument("--method", choices=("ngram_linkage", "pmi_cut", "entropy"), default="ngram_linkage",
+                       help="discovery method (default ngram_linkage)")
+    words.add_argument("--top", type=int, default=100, metavar="K", help="print the K most frequent (default 100)")
+    words.add_argument("--min-count", type=int, default=None, metavar="C",
+                       help="least count of a word (default: grows with the corpus)")
+    words.add_argument("--max-n", type=int, default=None, metavar="N", help="longest word in units")
+    words.add_argument("--unit", choices=("auto", "char", "word"), default="auto",
+                       help="characters (Chinese) or whitespace tokens (default: auto)")
+    words.add_argument("--errors", choices=("replace", "strict"), default="replace",
+                       help="invalid UTF-8: replace it, or stop with its byte offset")
+    words.add_argument("--format", choices=("tsv", "json"), default="tsv", help="output format")
+
+    demo = sub.add_parser("demo", help="cluster generated graphs, find the words of generated text")
     demo.add_argument("--nodes", type=int, default=2000)
     demo.add_argument("--groups", type=int, default=40)
     demo.add_argument("--mixing", type=float, default=0.4)
@@ -188,9 +292,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         if args.command == "communities":
             return _communities(args, sys.stdout)
+        if args.command == "words":
+            return _words(args, sys.stdout)
         return _demo(args, sys.stdout)
     except FileNotFoundError as exc:
         print(f"unsup: error: no such file: {exc.filename}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as exc:
+        print(f"unsup: error: invalid UTF-8: {exc.reason}", file=sys.stderr)
         return 2
     except (InputFormatError, ValueError, TypeError) as exc:
         print(f"unsup: error: {exc}", file=sys.stderr)

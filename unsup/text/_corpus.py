@@ -67,6 +67,17 @@ class _Progress:
         if self.bar is not None:
             self.bar.update(n)
 
+    def _name(self, index: int) -> str:
+        """How an error message names document `index`: its path, or its position."""
+        corpus = self._corpus
+        if isinstance(corpus, os.PathLike):
+            return repr(str(corpus))
+        if isinstance(corpus, Sequence) and not isinstance(corpus, str) and index < len(corpus):
+            item = corpus[index]
+            if isinstance(item, os.PathLike):
+                return repr(str(item))
+        return f"document {index}"
+
     def close(self) -> None:
         seconds = max(time.perf_counter() - self.start, 1e-9)
         if self.bar is not None:
@@ -132,15 +143,35 @@ class CorpusReader:
         """One pass: every document into ``counter``; returns the bytes read."""
         progress = _Progress(self._verbose, label)
         try:
-            for chunks in self._pass():
-                for chunk in chunks:
-                    counter.feed(chunk)
-                    progress.update(len(chunk))
-                counter.end_document()
+            for index, chunks in enumerate(self._pass()):
+                start = counter.bytes_seen
+                try:
+                    for chunk in chunks:
+                        counter.feed(chunk)
+                        progress.update(len(chunk))
+                    counter.end_document()
+                except UnicodeDecodeError as exc:  # say where, within the document
+                    at = int(getattr(exc, "offset", start)) - start
+                    where = self._name(index)
+                    error = UnicodeDecodeError("utf-8", exc.object, exc.start, exc.end,
+                                               f"invalid UTF-8 at byte offset {at} of {where}")
+                    error.offset = at  # type: ignore[attr-defined]
+                    raise error from None
         finally:
             progress.close()
         self._n_passes += 1
         return progress.bytes
+
+    def _name(self, index: int) -> str:
+        """How an error message names document `index`: its path, or its position."""
+        corpus = self._corpus
+        if isinstance(corpus, os.PathLike):
+            return repr(str(corpus))
+        if isinstance(corpus, Sequence) and not isinstance(corpus, str) and index < len(corpus):
+            item = corpus[index]
+            if isinstance(item, os.PathLike):
+                return repr(str(item))
+        return f"document {index}"
 
     def close(self) -> None:
         if self._spill is not None:
