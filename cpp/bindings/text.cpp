@@ -152,11 +152,17 @@ void bind_text(py::module_& m) {
         m, "FrequentNgramCounter",
         "Exact counts of the n-grams seen at least min_count times: pass 1 counts pairs exactly and longer "
         "n-grams into a count sketch, pass 2 counts exactly those whose sketch cell reaches min_count.")
-        .def(py::init([](int max_n, const std::string& unit, const std::string& errors, std::size_t sketch_cells) {
-                 return new FrequentNgramCounter(max_n, unit_mode(unit), decode_errors(errors), sketch_cells);
+        .def(py::init([](int max_n, const std::string& unit, const std::string& errors, std::size_t sketch_cells,
+                         bool keep_stream) {
+                 return new FrequentNgramCounter(max_n, unit_mode(unit), decode_errors(errors), sketch_cells,
+                                                 keep_stream);
              }),
              py::arg("max_n"), py::arg("unit") = "char", py::arg("errors") = "replace",
-             py::arg("sketch_cells") = std::size_t{1} << 22)
+             py::arg("sketch_cells") = std::size_t{1} << 22, py::arg("keep_stream") = false)
+        .def(
+            "replay", [](FrequentNgramCounter& self) { without_gil([&](const StopToken& stop) { self.replay(stop); }); },
+            "Pass 2 from the units recorded in pass 1 (keep_stream=True), instead of feeding the corpus again.")
+        .def_property_readonly("stream_units", [](const FrequentNgramCounter& self) { return self.stream().size(); })
         .def(
             "feed",
             [](FrequentNgramCounter& self, const py::bytes& data) {
@@ -247,6 +253,12 @@ void bind_text(py::module_& m) {
             },
             py::arg("data"))
         .def("end_document", [](FragmentCounter& self) { decoding([&] { self.finish(); }); })
+        .def(
+            "replay",
+            [](FragmentCounter& self, const FrequentNgramCounter& counter) {
+                without_gil([&](const StopToken& stop) { self.replay(counter.stream(), stop); });
+            },
+            py::arg("counter"), "Read the units `counter` recorded in its first pass instead of the text.")
         .def_property_readonly("bytes_seen", &FragmentCounter::bytes_seen)
         .def_property_readonly("memory_bytes", &FragmentCounter::memory_bytes)
         .def(

@@ -17,7 +17,7 @@ Corpus = Union[str, "os.PathLike[str]", Iterable[Union[str, "os.PathLike[str]"]]
 logger = logging.getLogger("unsup")
 
 CHUNK_BYTES = 1 << 20
-_SAMPLE_CHARS = 1 << 16
+_SAMPLE_CHARS = 1 << 14
 _RECORD = struct.Struct("<Q")
 
 

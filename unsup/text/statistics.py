@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import List, Literal
 
@@ -52,6 +53,11 @@ class NgramStatistics:
         return len(self.ngrams)
 
 
+_IDEOGRAPHS = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+                         "\U00020000-\U000323af]")
+_WORD_CHARS = re.compile(r"[^\W_]")
+
+
 def _is_ideograph(ch: str) -> bool:
     cp = ord(ch)
     return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x3040 <= cp <= 0x30FF
@@ -64,8 +70,8 @@ def resolve_unit(unit: str, sample: str) -> Literal["char", "word"]:
         return unit  # type: ignore[return-value]
     if unit != "auto":
         raise ValueError(f"unit must be 'auto', 'char' or 'word', got {unit!r}")
-    ideographs = sum(1 for ch in sample if _is_ideograph(ch))
-    word_chars = sum(1 for ch in sample if ch.isalnum())
+    ideographs = len(_IDEOGRAPHS.findall(sample))
+    word_chars = len(_WORD_CHARS.findall(sample))
     return "char" if word_chars and ideographs >= 0.3 * word_chars else "word"
 
 

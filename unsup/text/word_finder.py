@@ -159,7 +159,7 @@ class WordFinder:
         thresholds = [_check_real(t, "thresholds") for t in self.thresholds]
         if not thresholds:
             raise ValueError("thresholds must hold at least one value")
-        passes = {"pmi_cut": 2, "ngram_linkage": 3, "entropy": 1}[self.method]
+        passes = {"pmi_cut": 2, "ngram_linkage": 1, "entropy": 1}[self.method]
         with CorpusReader(corpus, errors=self.errors, passes=passes, verbose=self.verbose) as reader:
             self.unit_ = resolve_unit(self.unit, reader.sample())
             max_n = self.max_n or (_PMI_CUT_MAX_LENGTH if self.method == "pmi_cut"
@@ -209,17 +209,19 @@ class WordFinder:
         # Exact counts of the n-grams that reach min_count, without holding every rare one.
         hint = reader.size_hint()
         cells = (hint // 8) if hint else 1 << 22
-        counter = _core.text.FrequentNgramCounter(max_n, self.unit_, self.errors, min(max(cells, 1 << 16), 1 << 30))
+        # Pass 1 records the units in a temporary file: passes 2 and 3 replay them, no decoding.
+        counter = _core.text.FrequentNgramCounter(max_n, self.unit_, self.errors, min(max(cells, 1 << 16), 1 << 30),
+                                                  keep_stream=True)
         self.n_bytes_ = reader.feed(counter, "counting")
         self.n_units_ = int(counter.n_units)
         self.min_count_ = self.min_count or auto_min_count(self.n_units_)
         counter.start_second_pass(self.min_count_)
-        reader.feed(counter, "counting frequent n-grams")
+        counter.replay()
         kept_ids, kept_length = counter.cohesive(self.min_count_, [float(t) for t in thresholds])
         fragments = _core.text.FragmentCounter(counter, 2 * max_n, self.errors)
         fragments.keep(kept_ids, kept_length)
         del kept_ids, kept_length
-        reader.feed(fragments, "cutting")
+        fragments.replay(counter)
         found = fragments.fragments(self.min_count_)
         ok = fragments.windows_kept(found["ids"], found["length"], max_n)
         texts = [t for t, k in zip(found["texts"], ok) if k]

@@ -1,6 +1,7 @@
 #include "unsup/text/fragment_counter.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "unsup/common.hpp"
@@ -20,12 +21,12 @@ FragmentCounter::FragmentCounter(std::shared_ptr<UnitVocabulary> vocabulary, Uni
 
 void FragmentCounter::keep(const unit_t* ids, int n) {
     require(n >= 2 && n <= 16, "kept n-grams need 2 <= n <= 16");
-    while (static_cast<int>(kept_.size()) < n - 1) kept_.emplace_back(static_cast<int>(kept_.size()) + 2);
-    if (!kept(ids, n)) kept_[n - 2].add(ids, 1);
+    for (int i = 0; i < n; ++i) require(ids[i] != kBoundary && ids[i] != kUnknownUnit, "kept n-grams: invalid unit id");
+    kept_.set_score(kept_.insert(ids, static_cast<std::size_t>(n)), 0.0);
 }
 
 bool FragmentCounter::kept(const unit_t* ids, int n) const {
-    return n - 2 < static_cast<int>(kept_.size()) && kept_[n - 2].find(ids) >= 0;
+    return n >= 2 && kept_.is_word(kept_.find(ids, static_cast<std::size_t>(n)));
 }
 
 bool FragmentCounter::windows_kept(const unit_t* ids, int n, int window) const {
@@ -36,30 +37,48 @@ bool FragmentCounter::windows_kept(const unit_t* ids, int n, int window) const {
     return true;
 }
 
-void FragmentCounter::cut_run() {
-    const std::size_t n = run_.size();
+void FragmentCounter::replay(const UnitStream& stream, const StopToken& stop) {
+    stream.replay(
+        [&](const unit_t* u, std::size_t n) {
+            std::size_t start = 0;
+            for (std::size_t i = 0; i < n; ++i)
+                if (u[i] == kBoundary) {
+                    if (i > start) cut_run(u + start, i - start);
+                    start = i + 1;
+                }
+            if (n > start) cut_run(u + start, n - start);
+        },
+        stop);
+}
+
+void FragmentCounter::cut_run(const unit_t* run, std::size_t n) {
     link_.assign(n, 0);  // link_[t]: units t and t + 1 stay together
-    for (std::size_t order = 2; order <= kept_.size() + 1; ++order) {
-        const NgramTable& table = kept_[order - 2];
-        if (table.size() == 0) continue;
-        for (std::size_t s = 0; s + order <= n; ++s)
-            if (table.find(&run_[s]) >= 0) std::fill(link_.begin() + s, link_.begin() + s + order - 1, 1);
+    const std::size_t longest = kept_.max_length();
+    for (std::size_t s = 0; s + 1 < n; ++s) {
+        // Walk the kept n-grams that start at s; the longest one found links its units.
+        std::int32_t node = 0;
+        std::size_t reach = 0;
+        for (std::size_t e = s; e < n && e < s + longest; ++e) {
+            const Lexicon::Step step = kept_.step(node, run[e]);
+            if (step.node == Lexicon::kNone) break;
+            node = step.node;
+            if (!std::isnan(step.score)) reach = e;
+        }
+        for (std::size_t t = s; t < reach; ++t) link_[t] = 1;
     }
     std::size_t start = 0;
     for (std::size_t t = 0; t < n; ++t) {
         if (t + 1 < n && link_[t]) continue;
         const std::size_t length = t + 1 - start;
-        if (length <= static_cast<std::size_t>(max_length_) &&
-            std::find(run_.begin() + start, run_.begin() + t + 1, kUnknownUnit) == run_.begin() + t + 1)
-            counts_[length - 1].add(&run_[start], 1);
+        if (length <= static_cast<std::size_t>(max_length_) && std::find(run + start, run + t + 1, kUnknownUnit) == run + t + 1)
+            counts_[length - 1].add(run + start, 1);
         start = t + 1;
     }
-    run_.clear();
 }
 
 std::size_t FragmentCounter::memory_bytes() const {
     std::size_t bytes = 0;
-    for (const auto& t : kept_) bytes += t.memory_bytes();
+    bytes += kept_.memory_bytes();
     for (const auto& t : counts_) bytes += t.memory_bytes();
     return bytes;
 }

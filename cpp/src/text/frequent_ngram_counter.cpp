@@ -7,17 +7,25 @@
 
 namespace unsup::text {
 
-FrequentNgramCounter::FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors, std::size_t sketch_cells)
+FrequentNgramCounter::FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors, std::size_t sketch_cells,
+                                           bool keep_stream)
     : max_n_(max_n),
       mode_(mode),
       vocabulary_(std::make_shared<UnitVocabulary>()),
       sink_{this},
-      reader_(mode, errors, *vocabulary_, /*add=*/true) {
+      reader_(mode, errors, *vocabulary_, /*add=*/true),
+      keep_stream_(keep_stream),
+      stream_(std::make_unique<UnitStream>()) {
     require(max_n >= 1 && max_n <= 16, "max_n must be in [1, 16]");
     require(sketch_cells <= (std::size_t{1} << 34), "sketch_cells too large");
-    cells_ = std::size_t{1} << 16;
-    while (cells_ < sketch_cells) cells_ <<= 1;
-    if (max_n >= 3) sketch_.assign(static_cast<std::size_t>(max_n - 2) * cells_, 0);
+    std::size_t cells = std::size_t{1} << 16;
+    while (cells < sketch_cells) cells <<= 1;
+    if (max_n >= 3) {
+        const std::size_t orders = static_cast<std::size_t>(max_n - 2);  // n = 3 .. max_n
+        band_ = kLine / orders;
+        n_lines_ = cells * orders / kLine;
+        sketch_.assign(n_lines_ * kLine, 0);
+    }
     for (int k = 1; k <= max_n; ++k) tables_.emplace_back(k);
 }
 
@@ -25,7 +33,19 @@ void FrequentNgramCounter::feed(const unsigned char* data, std::size_t size) { r
 
 void FrequentNgramCounter::finish() {
     reader_.finish(sink_);  // ends the open run
-    count_batch();
+    flush_batch();
+}
+
+void FrequentNgramCounter::flush_batch() {
+    if (pass_ == 1 && keep_stream_) stream_->append(batch_.data(), batch_.size());
+    count_batch(batch_.data(), batch_.size());
+    batch_.clear();
+}
+
+void FrequentNgramCounter::replay(const StopToken& stop) {
+    require(pass_ == 2, "replay is pass 2: call start_second_pass first");
+    require(keep_stream_, "replay needs a counter built with keep_stream");
+    stream_->replay([&](const unit_t* u, std::size_t n) { count_batch(u, n); }, stop);
 }
 
 void FrequentNgramCounter::start_second_pass(std::uint64_t min_count) {
@@ -36,70 +56,79 @@ void FrequentNgramCounter::start_second_pass(std::uint64_t min_count) {
     pass_ = 2;
     min_count_ = min_count;
     threshold_ = static_cast<std::uint8_t>(std::min<std::uint64_t>(min_count, 255));
+    for (std::size_t id = 0; id < unit_counts_.size(); ++id) {  // units: counted exactly in pass 1
+        const unit_t u = static_cast<unit_t>(id);
+        if (unit_counts_[id] > 0) tables_[0].add(&u, unit_counts_[id]);
+    }
+    unit_counts_ = {};
     second_pass_bytes_start_ = reader_.bytes_seen();
     // A unit can now be read as new only if the second pass's text differs from the first's.
 }
 
-void FrequentNgramCounter::count_batch() {
-    const std::size_t n = batch_.size();
-    const unit_t* u = batch_.data();
+void FrequentNgramCounter::count_batch(const unit_t* u, std::size_t n) {
     const std::size_t top = static_cast<std::size_t>(max_n_);
-    std::size_t cells[16];
+    std::size_t cells[17];
     std::size_t end = 0;  // the boundary that closes the run holding position i
     for (std::size_t i = 0; i < n; ++i) {
         if (u[i] == kBoundary) continue;
         if (end <= i) end = static_cast<std::size_t>(std::find(u + i, u + n, kBoundary) - u);
         const std::size_t len = std::min(end - i, top);  // n-grams starting at i: k = 1 .. len
-        // Cells of the k-grams at i (k >= 3), one hash round per unit.
+        if (pass_ == 1) {
+            ++n_units_;
+            if (u[i] >= unit_counts_.size()) unit_counts_.resize(std::max<std::size_t>(2 * unit_counts_.size(), u[i] + 1), 0);
+            ++unit_counts_[u[i]];
+        }
+        // Cells of the k-grams at i (k >= 3), one hash round per unit. The 3-gram at i picks a
+        // cache line and each k-gram a cell in that line's band for k: one cache miss per
+        // position. The k-grams sharing a 3-gram prefix share a band, which can only raise
+        // cells (more n-grams counted in pass 2, never fewer).
         std::uint64_t h = kSketchSeed;
+        std::size_t line = 0;
         for (std::size_t k = 1; k <= len; ++k) {
             h = (h ^ u[i + k - 1]) * 0xBF58476D1CE4E5B9ULL;
             h ^= h >> 29;
             if (k >= 3) {
                 std::uint64_t x = (h + k * 0x9E3779B97F4A7C15ULL) * 0x94D049BB133111EBULL;
                 x ^= x >> 32;
-                cells[k] = (k - 3) * cells_ + (x & (cells_ - 1));
+                if (k == 3) line = (x & (n_lines_ - 1)) * kLine;
+                cells[k] = line + (k - 3) * band_ + static_cast<std::size_t>(((x >> 32) * band_) >> 32);
             }
         }
         if (pass_ == 1) {
-            ++n_units_;
-            tables_[0].add(u + i, 1);
-            if (len >= 2) tables_[1].add(u + i, 1);
+            if (len >= 2) tables_[1].add(u + i, 1);  // pairs: exactly, in pass 1
             for (std::size_t k = 3; k <= len; ++k) {
                 std::uint8_t& c = sketch_[cells[k]];
                 c = static_cast<std::uint8_t>(c + (c < 255));
             }
             continue;
         }
-        // Pass 2: count the k-grams starting at i whose cell reaches the threshold (for k = 3,
-        // whose two pairs, counted exactly, reach min_count too). A cell below the threshold
-        // proves the k-gram rarer than min_count, and so every longer n-gram that starts with
-        // it: stop there.
+        // Pass 2: count the k-grams starting at i whose cell reaches the threshold. A cell below
+        // the threshold proves the k-gram rarer than min_count, and so every longer n-gram that
+        // starts with it: stop there.
         for (std::size_t k = 3; k <= len; ++k) {
             if (sketch_[cells[k]] < threshold_) break;
-            if (k == 3 && (tables_[1].count(u + i) < min_count_ || tables_[1].count(u + i + 1) < min_count_)) break;
             tables_[k - 1].add(u + i, 1);
         }
     }
-    batch_.clear();
 }
 
 std::size_t FrequentNgramCounter::memory_bytes() const {
-    std::size_t bytes = sketch_.capacity() + vocabulary_->memory_bytes() + batch_.capacity() * sizeof(unit_t);
+    std::size_t bytes = sketch_.capacity() + vocabulary_->memory_bytes() + batch_.capacity() * sizeof(unit_t) +
+                        unit_counts_.capacity() * sizeof(std::uint64_t);
     for (const auto& t : tables_) bytes += t.memory_bytes();
     return bytes;
 }
 
 NgramStatistics FrequentNgramCounter::statistics(std::uint64_t min_count) const {
-    require(max_n_ <= 2 || pass_ == 2, "statistics of n-grams longer than 2 need the second pass");
-    require(max_n_ <= 2 || min_count >= min_count_, "min_count below the second pass's threshold");
+    require(pass_ == 2, "statistics need the second pass");
+    require(min_count >= min_count_, "min_count below the second pass's threshold");
     return collect_statistics(tables_, max_n_, /*neighbours=*/false, *vocabulary_, mode_, n_units_, min_count);
 }
 
 void FrequentNgramCounter::cohesive(std::uint64_t min_count, const std::vector<double>& thresholds,
                                     std::vector<unit_t>& ids, std::vector<std::uint8_t>& length) const {
-    require(max_n_ <= 2 || pass_ == 2, "cohesive n-grams longer than 2 need the second pass");
-    require(max_n_ <= 2 || min_count >= min_count_, "min_count below the second pass's threshold");
+    require(pass_ == 2, "cohesive n-grams need the second pass");
+    require(min_count >= min_count_, "min_count below the second pass's threshold");
     require(!thresholds.empty(), "thresholds must hold at least one value");
     ids.clear();
     length.clear();

@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "unsup/text/lexicon.hpp"
 #include "unsup/text/ngram_table.hpp"
 #include "unsup/text/unit_reader.hpp"
+#include "unsup/text/unit_stream.hpp"
 
 namespace unsup::text {
 
@@ -32,6 +34,8 @@ public:
     void keep(const unit_t* ids, int n);
 
     void feed(const unsigned char* data, std::size_t size) { reader_.feed(data, size, sink_); }
+    /// Reads the recorded units of the first pass instead of the text.
+    void replay(const UnitStream& stream, const StopToken& stop);
     void finish() { reader_.finish(sink_); }
     std::uint64_t bytes_seen() const { return reader_.bytes_seen(); }
     std::size_t memory_bytes() const;
@@ -47,10 +51,13 @@ private:
     struct Sink {
         FragmentCounter* self;
         void unit(unit_t id, std::uint64_t, std::uint64_t) { self->run_.push_back(id); }
-        void end_run() { self->cut_run(); }
+        void end_run() {
+            self->cut_run(self->run_.data(), self->run_.size());
+            self->run_.clear();
+        }
         void other(std::uint64_t, std::uint64_t) {}
     };
-    void cut_run();
+    void cut_run(const unit_t* run, std::size_t n);
     bool kept(const unit_t* ids, int n) const;
 
     std::shared_ptr<UnitVocabulary> vocabulary_;
@@ -58,7 +65,7 @@ private:
     int max_length_;
     Sink sink_;
     UnitReader<Sink> reader_;
-    std::vector<NgramTable> kept_;    // kept_[n - 2]: kept n-grams (count 1)
+    Lexicon kept_;                    // kept n-grams as a trie: one probe per unit of a walk
     std::vector<NgramTable> counts_;  // counts_[k - 1]: fragments of k units
     std::vector<unit_t> run_;
     std::vector<char> link_;

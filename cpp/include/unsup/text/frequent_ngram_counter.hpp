@@ -8,6 +8,7 @@
 #include "unsup/text/ngram_counter.hpp"
 #include "unsup/text/ngram_table.hpp"
 #include "unsup/text/unit_reader.hpp"
+#include "unsup/text/unit_stream.hpp"
 
 namespace unsup::text {
 
@@ -15,20 +16,27 @@ namespace unsup::text {
 /// is only known once the corpus has been read (it grows with the corpus size).
 ///
 /// Pass 1 counts units and pairs exactly and every longer n-gram into a count sketch: one
-/// saturating byte per cell, cell = hash(n-gram), so a cell never holds less than the count of
-/// any n-gram hashed to it. Pass 2 (after `start_second_pass(min_count)`) reads the same corpus
+/// saturating byte per cell, the cell a hash of the n-gram (within the cache line that its first
+/// three units pick), so a cell never holds less than the count of any n-gram hashed to it. Pass 2 (after `start_second_pass(min_count)`) reads the same corpus
 /// and counts exactly the n-grams whose cell reaches min_count: a superset of the frequent
 /// ones, so the statistics of the frequent n-grams are exact and do not depend on the sketch's
 /// size, which only trades memory for the number of rare n-grams counted in pass 2.
 class FrequentNgramCounter {
 public:
     /// `sketch_cells`: cells per n-gram order >= 3 (rounded up to a power of two, at least 2^16).
-    FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors, std::size_t sketch_cells);
+    /// `keep_stream`: record the units of pass 1 (see `stream`) so later passes can replay them.
+    FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors, std::size_t sketch_cells,
+                         bool keep_stream = false);
 
     void feed(const unsigned char* data, std::size_t size);
     void finish();
-    /// Ends pass 1; the same corpus must then be fed again. Thresholds above 255 act as 255.
+    /// Ends pass 1; the same corpus must then be fed again (or `replay`ed). Thresholds above
+    /// 255 act as 255.
     void start_second_pass(std::uint64_t min_count);
+    /// Pass 2 from the recorded units (needs `keep_stream`), instead of feeding the corpus again.
+    void replay(const StopToken& stop);
+    /// The units of pass 1 (empty without `keep_stream`).
+    const UnitStream& stream() const { return *stream_; }
 
     int pass() const { return pass_; }
     int max_n() const { return max_n_; }
@@ -57,15 +65,17 @@ private:
         void unit(unit_t id, std::uint64_t, std::uint64_t) { self->batch_.push_back(id); }
         void end_run() {
             self->batch_.push_back(kBoundary);
-            if (self->batch_.size() >= kBatch) self->count_batch();
+            if (self->batch_.size() >= kBatch) self->flush_batch();
         }
         void other(std::uint64_t, std::uint64_t) {}
     };
     /// Counts the n-grams of the runs read so far (each run ends with kBoundary), in batches so
     /// that the memory each n-gram needs is requested well before it is used.
-    void count_batch();
+    void count_batch(const unit_t* u, std::size_t n);
+    void flush_batch();
     static constexpr std::size_t kBatch = 4096;
     static constexpr std::uint64_t kSketchSeed = 0x2545F4914F6CDD1DULL;
+    static constexpr std::size_t kLine = 64;  // sketch bytes that one position's n-grams share
 
     int max_n_;
     UnitMode mode_;
@@ -75,10 +85,13 @@ private:
     int pass_ = 1;
     std::uint8_t threshold_ = 0;
     std::uint64_t min_count_ = 0, n_units_ = 0, second_pass_bytes_start_ = 0;
-    std::size_t cells_ = 0;
-    std::vector<std::uint8_t> sketch_;  // (max_n - 2) x cells_ saturating counts
+    std::size_t n_lines_ = 0, band_ = 0;  // sketch lines; cells per order in a line
+    std::vector<std::uint64_t> unit_counts_;  // pass 1: count per unit id
+    std::vector<std::uint8_t> sketch_;     // n_lines_ lines of kLine saturating counts
     std::vector<NgramTable> tables_;    // tables_[k - 1]: exact k-gram counts (k >= 3: pass 2 only)
     std::vector<unit_t> batch_;          // units of whole runs, each followed by kBoundary
+    bool keep_stream_ = false;
+    std::unique_ptr<UnitStream> stream_;
 };
 
 }  // namespace unsup::text

@@ -24,7 +24,7 @@ inline std::uint64_t hash_ngram(const unit_t* ids, int k) {
 
 /// Counts of k-grams (k fixed per table). Each slot holds its count (two 32-bit words) and its
 /// k ids side by side, so a probe reads one cache line; a slot is empty while its count is 0.
-/// Linear probing, load factor at most 1/2.
+/// Linear probing, load factor at most 3/4.
 class NgramTable {
 public:
     explicit NgramTable(int k) : k_(k), stride_(static_cast<std::size_t>(k) + 2) { rehash(64); }
@@ -35,7 +35,7 @@ public:
 
     /// Adds `count` (> 0) to the k-gram `ids`.
     void add(const unit_t* ids, std::uint64_t count) {
-        if (2 * (size_ + 1) > capacity()) rehash(2 * capacity());
+        if (4 * (size_ + 1) > 3 * capacity()) rehash(2 * capacity());
         std::size_t slot = hash(ids) & mask_;
         while (true) {
             unit_t* s = &data_[slot * stride_];
