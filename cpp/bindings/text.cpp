@@ -164,6 +164,19 @@ void bind_text(py::module_& m) {
             "Pass 2 from the units recorded in pass 1 (keep_stream=True), instead of feeding the corpus again.")
         .def_property_readonly("stream_units", [](const FrequentNgramCounter& self) { return self.stream().size(); })
         .def(
+            "unit_texts",
+            [](const FrequentNgramCounter& self, const CArray<std::uint32_t>& ids) {
+                const UnitVocabulary& v = *self.vocabulary();
+                std::vector<std::string> out;
+                for (py::ssize_t i = 0; i < ids.size(); ++i) {
+                    const unit_t id = ids.data()[i];
+                    require(id < v.size(), "ids: unit id out of range");
+                    out.push_back(v.text(id));
+                }
+                return out;
+            },
+            py::arg("ids"), "Texts of these unit ids.")
+        .def(
             "feed",
             [](FrequentNgramCounter& self, const py::bytes& data) {
                 const std::string_view view(data);

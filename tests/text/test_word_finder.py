@@ -56,7 +56,7 @@ def test_corpus_forms_give_the_same_words(planted, tmp_path):
     path.write_text("\n".join(documents), encoding="utf-8")
     for method in METHODS:
         reference = WordFinder(method, min_count=3).fit(documents).vocabulary_
-        assert WordFinder(method, min_count=3).fit(iter(documents)).vocabulary_ == reference  # spilled
+        assert WordFinder(method, min_count=3).fit(iter(documents)).vocabulary_ == reference  # one-shot
         assert WordFinder(method, min_count=3).fit(path).vocabulary_ == reference
         assert WordFinder(method, min_count=3).fit([path]).vocabulary_ == reference
         assert WordFinder(method, min_count=3).fit(iter([path])).vocabulary_ == reference

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import numbers
 import time
 from typing import Any, Hashable, List, Optional, Set
 

@@ -1,14 +1,12 @@
-"""Streaming a corpus (texts, files, or an iterable of both) into the C++ counters, pass after pass."""
+"""Streaming a corpus (texts, files, or an iterable of both) into the C++ counters, once."""
 
 from __future__ import annotations
 
 import logging
 import os
-import struct
-import tempfile
 import time
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator, List, Optional, Sequence, Union
+from typing import Any, BinaryIO, Iterable, Iterator, Optional, Sequence, Union
 
 __all__ = ["Corpus", "CorpusReader"]
 
@@ -18,7 +16,6 @@ logger = logging.getLogger("unsup")
 
 CHUNK_BYTES = 1 << 20
 _SAMPLE_CHARS = 1 << 14
-_RECORD = struct.Struct("<Q")
 
 
 def _open(path: Path) -> BinaryIO:
@@ -67,17 +64,6 @@ class _Progress:
         if self.bar is not None:
             self.bar.update(n)
 
-    def _name(self, index: int) -> str:
-        """How an error message names document `index`: its path, or its position."""
-        corpus = self._corpus
-        if isinstance(corpus, os.PathLike):
-            return repr(str(corpus))
-        if isinstance(corpus, Sequence) and not isinstance(corpus, str) and index < len(corpus):
-            item = corpus[index]
-            if isinstance(item, os.PathLike):
-                return repr(str(item))
-        return f"document {index}"
-
     def close(self) -> None:
         seconds = max(time.perf_counter() - self.start, 1e-9)
         if self.bar is not None:
@@ -87,26 +73,21 @@ class _Progress:
 
 
 class CorpusReader:
-    """Feeds a corpus to counters (objects with ``feed(bytes)`` and ``end_document()``), as often as asked.
+    """Feeds a corpus to a counter (``feed(bytes)``, ``end_document()``), reading it once.
 
-    Texts and files of a list (or any sequence) are simply read again; a one-shot iterable is
-    copied to a temporary file during the first pass (only when ``passes > 1``), so no pass
-    ever holds the corpus in memory. Files are read in 1 MiB chunks.
+    Files are read in 1 MiB chunks and texts encoded to UTF-8 one at a time, so the corpus is
+    never held in memory; the counters that need more passes record their units instead.
     """
 
-    def __init__(self, corpus: Corpus, *, errors: str = "replace", passes: int = 1, verbose: int = 0) -> None:
+    def __init__(self, corpus: Corpus, *, errors: str = "replace", verbose: int = 0) -> None:
         if errors not in ("replace", "strict"):
             raise ValueError(f"errors must be 'replace' or 'strict', got {errors!r}")
         self._corpus = corpus
         self._errors = errors
         self._verbose = verbose
-        replayable = isinstance(corpus, (str, os.PathLike)) or (
-            isinstance(corpus, Sequence) and not isinstance(corpus, (bytes, bytearray)))
-        self._spill: Optional[BinaryIO] = None
-        self._needs_spill = passes > 1 and not replayable
         self._documents = _documents(corpus)
         self._first = next(self._documents, None)
-        self._n_passes = 0
+        self._read = False
 
     @property
     def empty(self) -> bool:
@@ -140,26 +121,28 @@ class CorpusReader:
             return fh.read(4 * _SAMPLE_CHARS).decode("utf-8", errors="replace")
 
     def feed(self, counter: Any, label: str = "reading corpus") -> int:
-        """One pass: every document into ``counter``; returns the bytes read."""
+        """Every document into ``counter``; returns the bytes read. A reader reads its corpus once."""
+        if self._read:
+            raise RuntimeError("a CorpusReader reads its corpus once")
+        self._read = True
         progress = _Progress(self._verbose, label)
         try:
-            for index, chunks in enumerate(self._pass()):
+            documents = _chain(self._first, self._documents) if self._first is not None else iter(())
+            for index, document in enumerate(documents):
                 start = counter.bytes_seen
                 try:
-                    for chunk in chunks:
+                    for chunk in self._chunks(document):
                         counter.feed(chunk)
                         progress.update(len(chunk))
                     counter.end_document()
                 except UnicodeDecodeError as exc:  # say where, within the document
                     at = int(getattr(exc, "offset", start)) - start
-                    where = self._name(index)
                     error = UnicodeDecodeError("utf-8", exc.object, exc.start, exc.end,
-                                               f"invalid UTF-8 at byte offset {at} of {where}")
+                                               f"invalid UTF-8 at byte offset {at} of {self._name(index)}")
                     error.offset = at  # type: ignore[attr-defined]
                     raise error from None
         finally:
             progress.close()
-        self._n_passes += 1
         return progress.bytes
 
     def _name(self, index: int) -> str:
@@ -173,37 +156,8 @@ class CorpusReader:
                 return repr(str(item))
         return f"document {index}"
 
-    def close(self) -> None:
-        if self._spill is not None:
-            self._spill.close()
-            self._spill = None
-
-    def _pass(self) -> Iterator[Iterator[bytes]]:
-        if self._first is None:
-            return
-        if self._n_passes == 0:
-            documents: Iterable[Union[str, Path]] = _chain(self._first, self._documents)
-            if self._needs_spill:
-                self._spill = tempfile.TemporaryFile(prefix="unsup-corpus-")
-            for document in documents:
-                yield self._chunks(document, self._spill)
-        elif self._spill is not None:
-            self._spill.seek(0)
-            while True:
-                header = self._spill.read(_RECORD.size)
-                if not header:
-                    break
-                yield self._spilled(_RECORD.unpack(header)[0])
-        else:
-            for document in _documents(self._corpus):
-                yield self._chunks(document, None)
-
-    def _chunks(self, document: Union[str, Path], spill: Optional[BinaryIO]) -> Iterator[bytes]:
+    def _chunks(self, document: Union[str, Path]) -> Iterator[bytes]:
         if isinstance(document, Path):
-            if spill is not None:  # a path inside a one-shot iterable: remember the path itself
-                data = os.fsencode(document)
-                spill.write(_RECORD.pack((1 << 63) | len(data)))
-                spill.write(data)
             with _open(document) as fh:
                 while True:
                     chunk = fh.read(CHUNK_BYTES)
@@ -212,31 +166,14 @@ class CorpusReader:
                     yield chunk
             return
         data = document.encode("utf-8", errors="surrogatepass" if self._errors == "replace" else "strict")
-        if spill is not None:
-            spill.write(_RECORD.pack(len(data)))
-            spill.write(data)
         for start in range(0, len(data), CHUNK_BYTES):
             yield data[start:start + CHUNK_BYTES]
-
-    def _spilled(self, header: int) -> Iterator[bytes]:
-        assert self._spill is not None
-        if header >> 63:  # a file path
-            path = Path(os.fsdecode(self._spill.read(header & ((1 << 63) - 1))))
-            position = self._spill.tell()
-            yield from self._chunks(path, None)
-            self._spill.seek(position)
-            return
-        remaining = header
-        while remaining:
-            chunk = self._spill.read(min(CHUNK_BYTES, remaining))
-            remaining -= len(chunk)
-            yield chunk
 
     def __enter__(self) -> "CorpusReader":
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self.close()
+        pass
 
 
 def _chain(first: Union[str, Path], rest: Iterator[Union[str, Path]]) -> Iterator[Union[str, Path]]:

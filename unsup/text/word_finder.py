@@ -57,9 +57,8 @@ class WordFinder:
     method : {"ngram_linkage", "pmi_cut", "entropy"}, default="ngram_linkage"
         ``"ngram_linkage"`` (the default, most precise): keep the n-grams whose cohesion
         reaches ``thresholds[n - 1]``, cut where no kept n-gram links two units, keep the
-        pieces whose every ``max_n``-window is a kept n-gram; three passes over the corpus, and
-        only the n-grams that reach ``min_count`` are counted exactly (the others go through a
-        count sketch). ``"pmi_cut"`` (fastest, two passes): cut the text between adjacent units whose pair is rare
+        pieces whose every ``max_n``-window is a kept n-gram. Only the n-grams that can reach
+        ``min_count`` are counted exactly (the others go through a count sketch). ``"pmi_cut"`` (fastest, two passes): cut the text between adjacent units whose pair is rare
         (``p_ab < min_proba``) or weakly bound (``ln(p_ab / (p_a p_b)) < min_pmi``), count the
         pieces, then drop the words that their parts explain (minimum-entropy criterion).
         ``"entropy"`` (one pass, counts every n-gram): n-grams with ``exp(cohesion) >= min_support`` and
@@ -136,8 +135,8 @@ class WordFinder:
         ----------
         corpus : str, path, or iterable of str and paths
             A text, a file (``pathlib.Path``), or an iterable of them (each a document).
-            Files are streamed in 1 MiB chunks; a one-shot iterator is copied to a temporary
-            file when the method reads the corpus twice.
+            The corpus is read once, files in 1 MiB chunks; the passes after the first replay
+            its units from a temporary file (4 bytes per unit).
 
         Returns
         -------
@@ -159,8 +158,8 @@ class WordFinder:
         thresholds = [_check_real(t, "thresholds") for t in self.thresholds]
         if not thresholds:
             raise ValueError("thresholds must hold at least one value")
-        passes = {"pmi_cut": 2, "ngram_linkage": 1, "entropy": 1}[self.method]
-        with CorpusReader(corpus, errors=self.errors, passes=passes, verbose=self.verbose) as reader:
+        # Every method reads the corpus once; later passes replay the recorded units.
+        with CorpusReader(corpus, errors=self.errors, verbose=self.verbose) as reader:
             self.unit_ = resolve_unit(self.unit, reader.sample())
             max_n = self.max_n or (_PMI_CUT_MAX_LENGTH if self.method == "pmi_cut"
                                    else 4 if self.unit_ == "char" else 3)
@@ -181,23 +180,26 @@ class WordFinder:
         return counter
 
     def _pmi_cut(self, reader: CorpusReader, max_n: int) -> Tuple:
-        counter = self._count(reader, 2, neighbours=False)
-        stats = counter.statistics(1)
-        n = max(self.n_units_, 1)
-        pairs = (stats["length"] == 2) & (stats["count"] >= self.min_proba * n) & (stats["cohesion"] >= self.min_pmi)
+        # Pass 1: units and pairs, counted exactly; the units are recorded for pass 2.
+        counter = _core.text.FrequentNgramCounter(2, self.unit_, self.errors, 1 << 16, keep_stream=True)
+        self.n_bytes_ = reader.feed(counter, "counting")
+        self.n_units_ = int(counter.n_units)
+        self.min_count_ = self.min_count or auto_min_count(self.n_units_)
+        counter.start_second_pass(1)  # nothing longer than pairs to count
+        # Pairs that hold together: p_ab >= min_proba and PMI (the pair's cohesion) >= min_pmi.
+        pair_floor = max(1, math.ceil(self.min_proba * max(self.n_units_, 1) - 1e-9))
+        pairs, pair_length = counter.cohesive(pair_floor, [0.0, float(self.min_pmi)])
         fragments = _core.text.FragmentCounter(counter, max_n, self.errors)
-        fragments.keep(stats["ids"][pairs], stats["length"][pairs])
-        del stats
-        reader.feed(fragments, "cutting")
+        fragments.keep(pairs, pair_length)
+        del pairs, pair_length
+        fragments.replay(counter)
         found = fragments.fragments(self.min_count_)
         counts, new_units, new_counts = _core.text.remove_redundant_words(
             found["ids"], found["length"], found["count"], 1.0)
         texts = list(found["texts"])
         lengths = found["length"].astype(np.int64)
         if len(new_units):
-            units = counter.statistics(1)  # single units, to name the ones first counted alone
-            names = {int(row[0]): w for row, w, k in zip(units["ids"], units["ngrams"], units["length"]) if k == 1}
-            texts += [names[int(u)] for u in new_units]
+            texts += counter.unit_texts(new_units)
             counts = np.concatenate([counts, new_counts])
             lengths = np.concatenate([lengths, np.ones(len(new_units), dtype=np.int64)])
         keep = counts > 0
