@@ -95,6 +95,25 @@ py::list tokens_of(const py::handle& text, std::string_view utf8, const Spans& s
     return out;
 }
 
+/// What every streaming reader shares: feed(bytes), end_document(), bytes_seen, memory_bytes.
+template <class Reader>
+py::class_<Reader> bind_streaming(py::class_<Reader> cls) {
+    cls
+        .def(
+            "feed",
+            [](Reader& self, const py::bytes& data) {
+                const std::string_view view(data);
+                decoding([&] { self.feed(reinterpret_cast<const unsigned char*>(view.data()), view.size()); });
+            },
+            py::arg("data"), "Read more UTF-8 bytes (a character may straddle two calls).")
+        .def(
+            "end_document", [](Reader& self) { decoding([&] { self.finish(); }); },
+            "End the current document: flush its last unit and run.")
+        .def_property_readonly("bytes_seen", &Reader::bytes_seen)
+        .def_property_readonly("memory_bytes", &Reader::memory_bytes);
+    return cls;
+}
+
 py::dict statistics_dict(const NgramStatistics& s) {
     py::dict d;
     const py::ssize_t rows = static_cast<py::ssize_t>(s.count.size());
@@ -115,26 +134,12 @@ py::dict statistics_dict(const NgramStatistics& s) {
 }  // namespace
 
 void bind_text(py::module_& m) {
-    py::class_<NgramCounter>(m, "NgramCounter",
-                             "Streaming counts of unit n-grams (1 .. max_n + 1) with run boundaries.")
+    bind_streaming(py::class_<NgramCounter>(m, "NgramCounter",
+                                            "Streaming counts of unit n-grams (1 .. max_n + 1) with run boundaries."))
         .def(py::init([](int max_n, const std::string& unit, const std::string& errors, bool neighbours) {
                  return new NgramCounter(max_n, unit_mode(unit), decode_errors(errors), neighbours);
              }),
              py::arg("max_n"), py::arg("unit") = "char", py::arg("errors") = "replace", py::arg("neighbours") = true)
-        .def(
-            "feed",
-            [](NgramCounter& self, const py::bytes& data) {
-                const std::string_view view(data);
-                decoding([&] {
-                    self.feed(reinterpret_cast<const unsigned char*>(view.data()), view.size());
-                });
-            },
-            py::arg("data"), "Count more UTF-8 bytes (a character may straddle two calls).")
-        .def(
-            "end_document", [](NgramCounter& self) { decoding([&] { self.finish(); }); },
-            "End the current document: flush its last unit and run.")
-        .def_property_readonly("bytes_seen", &NgramCounter::bytes_seen)
-        .def_property_readonly("memory_bytes", &NgramCounter::memory_bytes)
         .def_property_readonly("n_units", &NgramCounter::n_units)
         .def(
             "statistics",
@@ -148,10 +153,11 @@ void bind_text(py::module_& m) {
             },
             py::arg("min_count") = 1, "Statistics of the n-grams counted at least min_count times.");
 
-    py::class_<FrequentNgramCounter>(
-        m, "FrequentNgramCounter",
-        "Exact counts of the n-grams seen at least min_count times: pass 1 counts pairs exactly and longer "
-        "n-grams into a count sketch, pass 2 counts exactly those whose sketch cell reaches min_count.")
+    bind_streaming(py::class_<FrequentNgramCounter>(
+                       m, "FrequentNgramCounter",
+                       "Exact counts of the n-grams seen at least min_count times: pass 1 counts pairs exactly and "
+                       "longer n-grams into a count sketch, pass 2 counts exactly those whose sketch cell reaches "
+                       "min_count."))
         .def(py::init([](int max_n, const std::string& unit, const std::string& errors, std::size_t sketch_cells,
                          bool keep_stream) {
                  return new FrequentNgramCounter(max_n, unit_mode(unit), decode_errors(errors), sketch_cells,
@@ -177,22 +183,12 @@ void bind_text(py::module_& m) {
             },
             py::arg("ids"), "Texts of these unit ids.")
         .def(
-            "feed",
-            [](FrequentNgramCounter& self, const py::bytes& data) {
-                const std::string_view view(data);
-                decoding([&] { self.feed(reinterpret_cast<const unsigned char*>(view.data()), view.size()); });
-            },
-            py::arg("data"))
-        .def("end_document", [](FrequentNgramCounter& self) { decoding([&] { self.finish(); }); })
-        .def(
             "start_second_pass",
             [](FrequentNgramCounter& self, std::uint64_t min_count) {
                 decoding([&] { self.start_second_pass(min_count); });
             },
             py::arg("min_count"), "End pass 1; feed the same corpus again to count the n-grams that may reach min_count.")
         .def_property_readonly("pass_", &FrequentNgramCounter::pass)
-        .def_property_readonly("bytes_seen", &FrequentNgramCounter::bytes_seen)
-        .def_property_readonly("memory_bytes", &FrequentNgramCounter::memory_bytes)
         .def_property_readonly("n_units", &FrequentNgramCounter::n_units)
         .def(
             "statistics",
@@ -232,8 +228,9 @@ void bind_text(py::module_& m) {
             },
             py::arg("ids"), py::arg("length"), "Cohesion of each row (NaN where the n-gram was not counted).");
 
-    py::class_<FragmentCounter>(m, "FragmentCounter",
-                                "Second pass: counts the fragments of runs cut where no kept n-gram links two units.")
+    bind_streaming(py::class_<FragmentCounter>(
+                       m, "FragmentCounter",
+                       "Second pass: counts the fragments of runs cut where no kept n-gram links two units."))
         .def(py::init([](const py::object& counter, int max_length, const std::string& errors) {
                  // The first pass's counter (either kind) lends its units.
                  if (py::isinstance<NgramCounter>(counter)) {
@@ -259,21 +256,11 @@ void bind_text(py::module_& m) {
             },
             py::arg("ids"), py::arg("length"), "Keep these n-grams (rows of ids, first `length` entries; n >= 2).")
         .def(
-            "feed",
-            [](FragmentCounter& self, const py::bytes& data) {
-                const std::string_view view(data);
-                decoding([&] { self.feed(reinterpret_cast<const unsigned char*>(view.data()), view.size()); });
-            },
-            py::arg("data"))
-        .def("end_document", [](FragmentCounter& self) { decoding([&] { self.finish(); }); })
-        .def(
             "replay",
             [](FragmentCounter& self, const FrequentNgramCounter& counter) {
                 without_gil([&](const StopToken& stop) { self.replay(counter.stream(), stop); });
             },
             py::arg("counter"), "Read the units `counter` recorded in its first pass instead of the text.")
-        .def_property_readonly("bytes_seen", &FragmentCounter::bytes_seen)
-        .def_property_readonly("memory_bytes", &FragmentCounter::memory_bytes)
         .def(
             "fragments",
             [](const FragmentCounter& self, std::uint64_t min_count) {
