@@ -255,6 +255,8 @@ void bind_text(py::module_& m) {
                 }
             },
             py::arg("ids"), py::arg("length"), "Keep these n-grams (rows of ids, first `length` entries; n >= 2).")
+        .def("count_only_kept_windows", &FragmentCounter::count_only_kept_windows, py::arg("window"),
+             "Count only the fragments whose every window-unit window is kept (0: all).")
         .def(
             "replay",
             [](FragmentCounter& self, const FrequentNgramCounter& counter) {

@@ -222,18 +222,18 @@ class WordFinder:
         kept_ids, kept_length = counter.cohesive(self.min_count_, [float(t) for t in thresholds])
         fragments = _core.text.FragmentCounter(counter, 2 * max_n, self.errors)
         fragments.keep(kept_ids, kept_length)
+        fragments.count_only_kept_windows(max_n)  # the other pieces cannot be words
         del kept_ids, kept_length
         fragments.replay(counter)
         found = fragments.fragments(self.min_count_)
-        ok = fragments.windows_kept(found["ids"], found["length"], max_n)
-        texts = [t for t, k in zip(found["texts"], ok) if k]
-        ids, length = found["ids"][ok], found["length"][ok]
+        texts = found["texts"]
+        ids, length = found["ids"], found["length"]
         width = ids.shape[1]
         coh = counter.cohesion(np.ascontiguousarray(ids[:, :max_n]) if width > max_n else ids,
                                np.minimum(length, max_n).astype(np.uint8))
         coh[length > max_n] = np.nan
         nan = np.full(len(texts), np.nan)
-        return texts, length.astype(np.int64), found["count"][ok].astype(np.int64), coh, nan, nan
+        return texts, length.astype(np.int64), found["count"].astype(np.int64), coh, nan, nan
 
     def _entropy(self, reader: CorpusReader, max_n: int) -> Tuple:
         counter = self._count(reader, max_n, neighbours=True)

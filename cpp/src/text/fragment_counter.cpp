@@ -70,7 +70,9 @@ void FragmentCounter::cut_run(const unit_t* run, std::size_t n) {
     for (std::size_t t = 0; t < n; ++t) {
         if (t + 1 < n && link_[t]) continue;
         const std::size_t length = t + 1 - start;
-        if (length <= static_cast<std::size_t>(max_length_) && std::find(run + start, run + t + 1, kUnknownUnit) == run + t + 1)
+        if (length <= static_cast<std::size_t>(max_length_) &&
+            std::find(run + start, run + t + 1, kUnknownUnit) == run + t + 1 &&
+            (filter_window_ == 0 || windows_kept(run + start, static_cast<int>(length), filter_window_)))
             counts_[length - 1].add(run + start, 1);
         start = t + 1;
     }

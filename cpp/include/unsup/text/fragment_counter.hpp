@@ -32,6 +32,12 @@ public:
 
     /// Keeps the n-gram `ids[0, n)` (2 <= n <= 16): links inside it hold.
     void keep(const unit_t* ids, int n);
+    /// From now on, count only the fragments that pass `windows_kept(..., window)` (0: all):
+    /// the others cannot become words, so their table never grows with the corpus.
+    void count_only_kept_windows(int window) {
+        require(window >= 0, "window must be >= 0");
+        filter_window_ = window;
+    }
 
     void feed(const unsigned char* data, std::size_t size) { reader_.feed(data, size, sink_); }
     /// Reads the recorded units of the first pass instead of the text.
@@ -63,6 +69,7 @@ private:
     std::shared_ptr<UnitVocabulary> vocabulary_;
     UnitMode mode_;
     int max_length_;
+    int filter_window_ = 0;
     Sink sink_;
     UnitReader<Sink> reader_;
     Lexicon kept_;                    // kept n-grams as a trie: one probe per unit of a walk
