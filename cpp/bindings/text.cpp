@@ -159,12 +159,12 @@ void bind_text(py::module_& m) {
                        "longer n-grams into a count sketch, pass 2 counts exactly those whose sketch cell reaches "
                        "min_count."))
         .def(py::init([](int max_n, const std::string& unit, const std::string& errors, std::size_t sketch_cells,
-                         bool keep_stream) {
+                         bool keep_stream, int n_jobs) {
                  return new FrequentNgramCounter(max_n, unit_mode(unit), decode_errors(errors), sketch_cells,
-                                                 keep_stream);
+                                                 keep_stream, n_jobs);
              }),
              py::arg("max_n"), py::arg("unit") = "char", py::arg("errors") = "replace",
-             py::arg("sketch_cells") = std::size_t{1} << 22, py::arg("keep_stream") = false)
+             py::arg("sketch_cells") = std::size_t{1} << 22, py::arg("keep_stream") = false, py::arg("n_jobs") = 1)
         .def(
             "replay", [](FrequentNgramCounter& self) { without_gil([&](const StopToken& stop) { self.replay(stop); }); },
             "Pass 2 from the units recorded in pass 1 (keep_stream=True), instead of feeding the corpus again.")
@@ -259,10 +259,11 @@ void bind_text(py::module_& m) {
              "Count only the fragments whose every window-unit window is kept (0: all).")
         .def(
             "replay",
-            [](FragmentCounter& self, const FrequentNgramCounter& counter) {
-                without_gil([&](const StopToken& stop) { self.replay(counter.stream(), stop); });
+            [](FragmentCounter& self, const FrequentNgramCounter& counter, int n_jobs) {
+                without_gil([&](const StopToken& stop) { self.replay(counter.stream(), stop, n_jobs); });
             },
-            py::arg("counter"), "Read the units `counter` recorded in its first pass instead of the text.")
+            py::arg("counter"), py::arg("n_jobs") = 1,
+            "Read the units `counter` recorded in its first pass instead of the text.")
         .def(
             "fragments",
             [](const FragmentCounter& self, std::uint64_t min_count) {

@@ -62,6 +62,15 @@ def test_corpus_forms_give_the_same_words(planted, tmp_path):
         assert WordFinder(method, min_count=3).fit(iter([path])).vocabulary_ == reference
 
 
+@pytest.mark.parametrize("method", ["ngram_linkage", "pmi_cut"])
+def test_threads_do_not_change_the_result(planted, method):
+    documents, _ = planted
+    one = WordFinder(method, n_jobs=1).fit(documents)
+    two = WordFinder(method, n_jobs=2).fit(documents)
+    assert one.words_ == two.words_ and one.vocabulary_ == two.vocabulary_
+    np.testing.assert_array_equal(one.statistics_["cohesion"], two.statistics_["cohesion"])
+
+
 def test_empty_corpus():
     for corpus in ([], "", ["", "  ", "，。"]):
         finder = WordFinder().fit(corpus)
@@ -70,15 +79,15 @@ def test_empty_corpus():
 
 def test_frequent_counter_is_exact(planted):
     """Pass 2 of the sketch counter gives the exact statistics of every n-gram >= min_count,
-    whatever the sketch size (collisions only cost memory)."""
+    whatever the sketch size (collisions only cost memory) and the number of threads."""
     documents, _ = planted
     text = "\n".join(documents[:300]).encode()
     exact = _core.text.NgramCounter(4, "char", "replace", False)
     exact.feed(text)
     exact.end_document()
     reference = exact.statistics(5)
-    for cells in (1 << 16, 1 << 22):
-        counter = _core.text.FrequentNgramCounter(4, "char", "replace", cells)
+    for cells, n_jobs in ((1 << 16, 1), (1 << 22, 1), (1 << 16, 2)):
+        counter = _core.text.FrequentNgramCounter(4, "char", "replace", cells, n_jobs=n_jobs)
         for start in range(0, len(text), 777):  # chunks cut through characters
             counter.feed(text[start:start + 777])
         counter.end_document()
@@ -164,7 +173,7 @@ def test_invalid_utf8_policies(tmp_path):
     ({"method": "bpe"}, "method"), ({"max_n": 0}, "max_n"), ({"max_n": 17}, "max_n"),
     ({"min_count": 0}, "min_count"), ({"min_pmi": math.nan}, "min_pmi"), ({"min_proba": -1.0}, "min_proba"),
     ({"thresholds": []}, "thresholds"), ({"min_entropy": -1.0}, "min_entropy"), ({"unit": "byte"}, "unit"),
-    ({"errors": "ignore"}, "errors"),
+    ({"errors": "ignore"}, "errors"), ({"n_jobs": 0}, "n_jobs"),
 ])
 def test_bad_parameters(kwargs, match):
     with pytest.raises(ValueError, match=match):

@@ -13,7 +13,7 @@ from unsup import _core
 from unsup.text._corpus import Corpus, CorpusReader
 from unsup.text.statistics import resolve_unit
 from unsup.text.tokenizer import Tokenizer
-from unsup.utils.validation import check_positive_int
+from unsup.utils.validation import check_n_jobs, check_positive_int
 
 __all__ = ["WordFinder", "auto_min_count", "auto_min_entropy"]
 
@@ -82,6 +82,9 @@ class WordFinder:
         Units of the text (see :func:`unsup.text.ngram_statistics`).
     errors : {"replace", "strict"}, default="replace"
         Invalid UTF-8 in files: replaced (a run boundary), or ``UnicodeDecodeError``.
+    n_jobs : int, optional
+        Threads that count (``None``: 1, ``-1``: all cores) for ``"ngram_linkage"`` and
+        ``"pmi_cut"``; decoding stays on one thread. The result does not depend on it.
     verbose : int, default=0
         Show a progress bar (bytes read, MB/s; needs tqdm) and log each pass.
 
@@ -114,7 +117,7 @@ class WordFinder:
                  min_pmi: float = 1.0, min_proba: float = 1e-7,
                  thresholds: Sequence[float] = (0.0, 2.0, 4.0, 6.0), min_support: float = 30.0,
                  min_entropy: Optional[float] = None, unit: str = "auto", errors: str = "replace",
-                 verbose: int = 0) -> None:
+                 n_jobs: Optional[int] = None, verbose: int = 0) -> None:
         self.method = method
         self.max_n = max_n
         self.min_count = min_count
@@ -125,6 +128,7 @@ class WordFinder:
         self.min_entropy = min_entropy
         self.unit = unit
         self.errors = errors
+        self.n_jobs = n_jobs
         self.verbose = verbose
 
     # -- fitting -------------------------------------------------------------------------
@@ -156,6 +160,7 @@ class WordFinder:
         if self.min_entropy is not None:
             _check_real(self.min_entropy, "min_entropy", 0.0)
         thresholds = [_check_real(t, "thresholds") for t in self.thresholds]
+        n_jobs = check_n_jobs(self.n_jobs)
         if not thresholds:
             raise ValueError("thresholds must hold at least one value")
         # Every method reads the corpus once; later passes replay the recorded units.
@@ -164,9 +169,9 @@ class WordFinder:
             max_n = self.max_n or (_PMI_CUT_MAX_LENGTH if self.method == "pmi_cut"
                                    else 4 if self.unit_ == "char" else 3)
             if self.method == "pmi_cut":
-                words = self._pmi_cut(reader, max_n)
+                words = self._pmi_cut(reader, max_n, n_jobs)
             elif self.method == "ngram_linkage":
-                words = self._ngram_linkage(reader, max_n, thresholds)
+                words = self._ngram_linkage(reader, max_n, thresholds, n_jobs)
             else:
                 words = self._entropy(reader, max_n)
         self._store(*words)
@@ -179,9 +184,9 @@ class WordFinder:
         self.min_count_ = self.min_count or auto_min_count(self.n_units_)
         return counter
 
-    def _pmi_cut(self, reader: CorpusReader, max_n: int) -> Tuple:
+    def _pmi_cut(self, reader: CorpusReader, max_n: int, n_jobs: int) -> Tuple:
         # Pass 1: units and pairs, counted exactly; the units are recorded for pass 2.
-        counter = _core.text.FrequentNgramCounter(2, self.unit_, self.errors, 1 << 16, keep_stream=True)
+        counter = _core.text.FrequentNgramCounter(2, self.unit_, self.errors, 1 << 16, keep_stream=True, n_jobs=n_jobs)
         self.n_bytes_ = reader.feed(counter, "counting")
         self.n_units_ = int(counter.n_units)
         self.min_count_ = self.min_count or auto_min_count(self.n_units_)
@@ -192,7 +197,7 @@ class WordFinder:
         fragments = _core.text.FragmentCounter(counter, max_n, self.errors)
         fragments.keep(pairs, pair_length)
         del pairs, pair_length
-        fragments.replay(counter)
+        fragments.replay(counter, n_jobs)
         found = fragments.fragments(self.min_count_)
         counts, new_units, new_counts = _core.text.remove_redundant_words(
             found["ids"], found["length"], found["count"], 1.0)
@@ -207,13 +212,13 @@ class WordFinder:
         nan = np.full(int(keep.sum()), np.nan)
         return texts, lengths[keep], counts[keep].astype(np.int64), nan, nan, nan
 
-    def _ngram_linkage(self, reader: CorpusReader, max_n: int, thresholds: List[float]) -> Tuple:
+    def _ngram_linkage(self, reader: CorpusReader, max_n: int, thresholds: List[float], n_jobs: int) -> Tuple:
         # Exact counts of the n-grams that reach min_count, without holding every rare one.
         hint = reader.size_hint()
         cells = (hint // 8) if hint else 1 << 22
         # Pass 1 records the units in a temporary file: passes 2 and 3 replay them, no decoding.
         counter = _core.text.FrequentNgramCounter(max_n, self.unit_, self.errors, min(max(cells, 1 << 16), 1 << 30),
-                                                  keep_stream=True)
+                                                  keep_stream=True, n_jobs=n_jobs)
         self.n_bytes_ = reader.feed(counter, "counting")
         self.n_units_ = int(counter.n_units)
         self.min_count_ = self.min_count or auto_min_count(self.n_units_)
@@ -224,7 +229,7 @@ class WordFinder:
         fragments.keep(kept_ids, kept_length)
         fragments.count_only_kept_windows(max_n)  # the other pieces cannot be words
         del kept_ids, kept_length
-        fragments.replay(counter)
+        fragments.replay(counter, n_jobs)
         found = fragments.fragments(self.min_count_)
         texts = found["texts"]
         ids, length = found["ids"], found["length"]

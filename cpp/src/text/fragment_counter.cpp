@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "unsup/common.hpp"
+#include "unsup/parallel.hpp"
 
 namespace unsup::text {
 
@@ -16,7 +17,7 @@ FragmentCounter::FragmentCounter(std::shared_ptr<UnitVocabulary> vocabulary, Uni
       sink_{this},
       reader_(mode, errors, *vocabulary_, /*add=*/false) {
     require(max_length >= 1 && max_length <= 255, "max_length must be in [1, 255]");
-    for (int k = 1; k <= max_length; ++k) counts_.emplace_back(k);
+    for (int k = 1; k <= max_length; ++k) main_.counts.emplace_back(k);
 }
 
 void FragmentCounter::keep(const unit_t* ids, int n) {
@@ -37,22 +38,43 @@ bool FragmentCounter::windows_kept(const unit_t* ids, int n, int window) const {
     return true;
 }
 
-void FragmentCounter::replay(const UnitStream& stream, const StopToken& stop) {
-    stream.replay(
-        [&](const unit_t* u, std::size_t n) {
-            std::size_t start = 0;
-            for (std::size_t i = 0; i < n; ++i)
-                if (u[i] == kBoundary) {
-                    if (i > start) cut_run(u + start, i - start);
-                    start = i + 1;
-                }
-            if (n > start) cut_run(u + start, n - start);
-        },
-        stop);
+void FragmentCounter::cut_runs(Shard& shard, const unit_t* u, std::size_t n) const {
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        if (u[i] == kBoundary) {
+            if (i > start) cut_run(shard, u + start, i - start);
+            start = i + 1;
+        }
+    if (n > start) cut_run(shard, u + start, n - start);
 }
 
-void FragmentCounter::cut_run(const unit_t* run, std::size_t n) {
-    link_.assign(n, 0);  // link_[t]: units t and t + 1 stay together
+void FragmentCounter::replay(const UnitStream& stream, const StopToken& stop, int n_jobs) {
+    const std::size_t jobs = static_cast<std::size_t>(resolve_n_jobs(n_jobs));
+    if (jobs <= 1) {
+        stream.replay([&](const unit_t* u, std::size_t n) { cut_runs(main_, u, n); }, stop);
+        return;
+    }
+    std::vector<Shard> shards(jobs);
+    for (Shard& shard : shards)
+        for (int k = 1; k <= max_length_; ++k) shard.counts.emplace_back(k);
+    stream.replay(
+        [&](const unit_t* u, std::size_t n) {
+            const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, jobs);
+            parallel_for(cut.size() - 1, static_cast<int>(jobs),
+                         [&](std::size_t s) { cut_runs(shards[s], u + cut[s], cut[s + 1] - cut[s]); });
+        },
+        stop);
+    for (const Shard& shard : shards)
+        for (int k = 1; k <= max_length_; ++k) {
+            const NgramTable& t = shard.counts[k - 1];
+            for (std::size_t slot = 0; slot < t.capacity(); ++slot)
+                if (const std::uint64_t c = t.count_at(slot)) main_.counts[k - 1].add(t.key_at(slot), c);
+        }
+}
+
+void FragmentCounter::cut_run(Shard& shard, const unit_t* run, std::size_t n) const {
+    std::vector<char>& link = shard.link;  // link[t]: units t and t + 1 stay together
+    link.assign(n, 0);
     const std::size_t longest = kept_.max_length();
     for (std::size_t s = 0; s + 1 < n; ++s) {
         // Walk the kept n-grams that start at s; the longest one found links its units.
@@ -64,16 +86,16 @@ void FragmentCounter::cut_run(const unit_t* run, std::size_t n) {
             node = step.node;
             if (!std::isnan(step.score)) reach = e;
         }
-        for (std::size_t t = s; t < reach; ++t) link_[t] = 1;
+        for (std::size_t t = s; t < reach; ++t) link[t] = 1;
     }
     std::size_t start = 0;
     for (std::size_t t = 0; t < n; ++t) {
-        if (t + 1 < n && link_[t]) continue;
+        if (t + 1 < n && link[t]) continue;
         const std::size_t length = t + 1 - start;
         if (length <= static_cast<std::size_t>(max_length_) &&
             std::find(run + start, run + t + 1, kUnknownUnit) == run + t + 1 &&
             (filter_window_ == 0 || windows_kept(run + start, static_cast<int>(length), filter_window_)))
-            counts_[length - 1].add(run + start, 1);
+            shard.counts[length - 1].add(run + start, 1);
         start = t + 1;
     }
 }
@@ -81,7 +103,7 @@ void FragmentCounter::cut_run(const unit_t* run, std::size_t n) {
 std::size_t FragmentCounter::memory_bytes() const {
     std::size_t bytes = 0;
     bytes += kept_.memory_bytes();
-    for (const auto& t : counts_) bytes += t.memory_bytes();
+    for (const auto& t : main_.counts) bytes += t.memory_bytes();
     return bytes;
 }
 
@@ -96,7 +118,7 @@ Fragments FragmentCounter::fragments(std::uint64_t min_count) const {
     };
     std::vector<Row> rows;
     for (int k = 1; k <= max_length_; ++k) {
-        const NgramTable& t = counts_[k - 1];
+        const NgramTable& t = main_.counts[k - 1];
         for (std::size_t slot = 0; slot < t.capacity(); ++slot) {
             const std::uint64_t c = t.count_at(slot);
             if (c > 0 && c >= min_count) rows.push_back({k, slot, c});
@@ -105,14 +127,14 @@ Fragments FragmentCounter::fragments(std::uint64_t min_count) const {
     std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
         if (a.k != b.k) return a.k < b.k;
         if (a.count != b.count) return a.count > b.count;
-        const unit_t* x = counts_[a.k - 1].key_at(a.slot);
-        const unit_t* y = counts_[b.k - 1].key_at(b.slot);
+        const unit_t* x = main_.counts[a.k - 1].key_at(a.slot);
+        const unit_t* y = main_.counts[b.k - 1].key_at(b.slot);
         return std::lexicographical_compare(x, x + a.k, y, y + b.k);
     });
     f.ids.assign(rows.size() * stride, 0);
     const char* separator = mode_ == UnitMode::character ? "" : " ";
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        const unit_t* key = counts_[rows[i].k - 1].key_at(rows[i].slot);
+        const unit_t* key = main_.counts[rows[i].k - 1].key_at(rows[i].slot);
         std::copy(key, key + rows[i].k, f.ids.begin() + static_cast<std::ptrdiff_t>(i * stride));
         f.length.push_back(static_cast<std::uint8_t>(rows[i].k));
         f.count.push_back(rows[i].count);

@@ -4,11 +4,12 @@
 #include <limits>
 
 #include "unsup/common.hpp"
+#include "unsup/parallel.hpp"
 
 namespace unsup::text {
 
 FrequentNgramCounter::FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors, std::size_t sketch_cells,
-                                           bool keep_stream)
+                                           bool keep_stream, int n_jobs)
     : max_n_(max_n),
       mode_(mode),
       vocabulary_(std::make_shared<UnitVocabulary>()),
@@ -27,6 +28,8 @@ FrequentNgramCounter::FrequentNgramCounter(int max_n, UnitMode mode, DecodeError
         sketch_.assign(n_lines_ * kLine, 0);
     }
     for (int k = 1; k <= max_n; ++k) tables_.emplace_back(k);
+    shards_.resize(static_cast<std::size_t>(resolve_n_jobs(n_jobs)));
+    batch_limit_ = shards_.size() > 1 ? std::size_t{1} << 16 : std::size_t{1} << 12;  // amortise the threads
 }
 
 void FrequentNgramCounter::feed(const unsigned char* data, std::size_t size) { reader_.feed(data, size, sink_); }
@@ -37,15 +40,42 @@ void FrequentNgramCounter::finish() {
 }
 
 void FrequentNgramCounter::flush_batch() {
-    if (pass_ == 1 && keep_stream_) stream_->append(batch_.data(), batch_.size());
-    count_batch(batch_.data(), batch_.size());
+    if (batch_.empty()) return;
+    if (pass_ == 1) {
+        if (keep_stream_) stream_->append(batch_.data(), batch_.size());
+        // Thread s counts piece s of the batch (whole runs) into counters of its own, added up
+        // when pass 1 ends: the sums do not depend on the split.
+        const std::vector<std::size_t> cut = UnitStream::split_runs(batch_.data(), batch_.size(), shards_.size());
+        parallel_for(cut.size() - 1, static_cast<int>(shards_.size()), [&](std::size_t s) {
+            count_first(batch_.data() + cut[s], cut[s + 1] - cut[s], shards_[s], s == 0 ? sketch_ : shards_[s].sketch);
+        });
+    } else {
+        count_frequent(batch_.data(), batch_.size(), tables_);
+    }
     batch_.clear();
 }
 
 void FrequentNgramCounter::replay(const StopToken& stop) {
     require(pass_ == 2, "replay is pass 2: call start_second_pass first");
     require(keep_stream_, "replay needs a counter built with keep_stream");
-    stream_->replay([&](const unit_t* u, std::size_t n) { count_batch(u, n); }, stop);
+    const std::size_t jobs = shards_.size();
+    if (jobs <= 1) {
+        stream_->replay([&](const unit_t* u, std::size_t n) { count_frequent(u, n, tables_); }, stop);
+        return;
+    }
+    // Thread s counts piece s of every block (whole runs) into tables of its own, added up below.
+    std::vector<std::vector<NgramTable>> pieces(jobs);
+    for (auto& tables : pieces)
+        for (int k = 1; k <= max_n_; ++k) tables.emplace_back(k);
+    stream_->replay(
+        [&](const unit_t* u, std::size_t n) {
+            const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, jobs);
+            parallel_for(cut.size() - 1, static_cast<int>(jobs),
+                         [&](std::size_t s) { count_frequent(u + cut[s], cut[s + 1] - cut[s], pieces[s]); });
+        },
+        stop);
+    for (auto& tables : pieces)
+        for (int k = 3; k <= max_n_; ++k) tables_[k - 1].add_all(tables[k - 1]);
 }
 
 void FrequentNgramCounter::start_second_pass(std::uint64_t min_count) {
@@ -56,16 +86,47 @@ void FrequentNgramCounter::start_second_pass(std::uint64_t min_count) {
     pass_ = 2;
     min_count_ = min_count;
     threshold_ = static_cast<std::uint8_t>(std::min<std::uint64_t>(min_count, 255));
-    for (std::size_t id = 0; id < unit_counts_.size(); ++id) {  // units: counted exactly in pass 1
-        const unit_t u = static_cast<unit_t>(id);
-        if (unit_counts_[id] > 0) tables_[0].add(&u, unit_counts_[id]);
+    for (FirstPassShard& shard : shards_) {  // units and pairs: counted exactly in pass 1
+        n_units_ += shard.n_units;
+        for (std::size_t c = 0; c < shard.sketch.size(); ++c)  // saturating sum of the sketches
+            sketch_[c] = static_cast<std::uint8_t>(std::min(255, sketch_[c] + shard.sketch[c]));
+        for (std::size_t id = 0; id < shard.units.size(); ++id) {
+            const unit_t u = static_cast<unit_t>(id);
+            if (shard.units[id] > 0) tables_[0].add(&u, shard.units[id]);
+        }
+        if (max_n_ >= 2) {
+            if (tables_[1].size() == 0)
+                std::swap(tables_[1], shard.pairs);  // the first shard's table, as it is
+            else
+                tables_[1].add_all(shard.pairs);
+        }
+        shard = FirstPassShard{};
     }
-    unit_counts_ = {};
-    second_pass_bytes_start_ = reader_.bytes_seen();
-    // A unit can now be read as new only if the second pass's text differs from the first's.
 }
 
-void FrequentNgramCounter::count_batch(const unit_t* u, std::size_t n) {
+/// Cells of the k-grams starting at u[i] (3 <= k <= len), one hash round per unit. The 3-gram
+/// picks a cache line and each k-gram a cell in that line's band for k: one cache miss per
+/// position. The k-grams sharing a 3-gram prefix share a band, which can only raise cells
+/// (more n-grams counted in pass 2, never fewer). Returns the line's first cell.
+std::size_t FrequentNgramCounter::sketch_cells(const unit_t* u, std::size_t len, std::size_t* cells) const {
+    std::uint64_t h = kSketchSeed;
+    std::size_t line = 0;
+    for (std::size_t k = 1; k <= len; ++k) {
+        h = (h ^ u[k - 1]) * 0xBF58476D1CE4E5B9ULL;
+        h ^= h >> 29;
+        if (k >= 3) {
+            std::uint64_t x = (h + k * 0x9E3779B97F4A7C15ULL) * 0x94D049BB133111EBULL;
+            x ^= x >> 32;
+            if (k == 3) line = (x & (n_lines_ - 1)) * kLine;
+            cells[k] = line + (k - 3) * band_ + static_cast<std::size_t>(((x >> 32) * band_) >> 32);
+        }
+    }
+    return line;
+}
+
+void FrequentNgramCounter::count_first(const unit_t* u, std::size_t n, FirstPassShard& shard,
+                                       std::vector<std::uint8_t>& sketch) {
+    if (sketch.size() != sketch_.size()) sketch.assign(sketch_.size(), 0);
     const std::size_t top = static_cast<std::size_t>(max_n_);
     std::size_t cells[17];
     std::size_t end = 0;  // the boundary that closes the run holding position i
@@ -73,48 +134,49 @@ void FrequentNgramCounter::count_batch(const unit_t* u, std::size_t n) {
         if (u[i] == kBoundary) continue;
         if (end <= i) end = static_cast<std::size_t>(std::find(u + i, u + n, kBoundary) - u);
         const std::size_t len = std::min(end - i, top);  // n-grams starting at i: k = 1 .. len
-        if (pass_ == 1) {
-            ++n_units_;
-            if (u[i] >= unit_counts_.size()) unit_counts_.resize(std::max<std::size_t>(2 * unit_counts_.size(), u[i] + 1), 0);
-            ++unit_counts_[u[i]];
-        }
-        // Cells of the k-grams at i (k >= 3), one hash round per unit. The 3-gram at i picks a
-        // cache line and each k-gram a cell in that line's band for k: one cache miss per
-        // position. The k-grams sharing a 3-gram prefix share a band, which can only raise
-        // cells (more n-grams counted in pass 2, never fewer).
-        std::uint64_t h = kSketchSeed;
-        std::size_t line = 0;
-        for (std::size_t k = 1; k <= len; ++k) {
-            h = (h ^ u[i + k - 1]) * 0xBF58476D1CE4E5B9ULL;
-            h ^= h >> 29;
-            if (k >= 3) {
-                std::uint64_t x = (h + k * 0x9E3779B97F4A7C15ULL) * 0x94D049BB133111EBULL;
-                x ^= x >> 32;
-                if (k == 3) line = (x & (n_lines_ - 1)) * kLine;
-                cells[k] = line + (k - 3) * band_ + static_cast<std::size_t>(((x >> 32) * band_) >> 32);
-            }
-        }
-        if (pass_ == 1) {
-            if (len >= 2) tables_[1].add(u + i, 1);  // pairs: exactly, in pass 1
-            for (std::size_t k = 3; k <= len; ++k) {
-                std::uint8_t& c = sketch_[cells[k]];
-                c = static_cast<std::uint8_t>(c + (c < 255));
-            }
-            continue;
-        }
-        // Pass 2: count the k-grams starting at i whose cell reaches the threshold. A cell below
-        // the threshold proves the k-gram rarer than min_count, and so every longer n-gram that
-        // starts with it: stop there.
+        ++shard.n_units;
+        if (u[i] >= shard.units.size()) shard.units.resize(std::max<std::size_t>(2 * shard.units.size(), u[i] + 1), 0);
+        ++shard.units[u[i]];
+        if (len >= 2) shard.pairs.add(u + i, 1);
+        if (len < 3) continue;
+        sketch_cells(u + i, len, cells);
         for (std::size_t k = 3; k <= len; ++k) {
-            if (sketch_[cells[k]] < threshold_) break;
-            tables_[k - 1].add(u + i, 1);
+            std::uint8_t& c = sketch[cells[k]];
+            c = static_cast<std::uint8_t>(c + (c < 255));
         }
     }
 }
 
+void FrequentNgramCounter::count_frequent(const unit_t* u, std::size_t n, std::vector<NgramTable>& exact) const {
+    const std::size_t top = static_cast<std::size_t>(max_n_);
+    std::size_t cells[17];
+    std::size_t end = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (u[i] == kBoundary) continue;
+        if (end <= i) end = static_cast<std::size_t>(std::find(u + i, u + n, kBoundary) - u);
+        const std::size_t len = std::min(end - i, top);
+        if (len < 3) continue;
+        sketch_cells(u + i, len, cells);
+        // A cell below the threshold proves the k-gram rarer than min_count, and so every
+        // longer n-gram that starts with it: stop there.
+        for (std::size_t k = 3; k <= len; ++k) {
+            if (sketch_[cells[k]] < threshold_) break;
+            exact[k - 1].add(u + i, 1);
+        }
+    }
+}
+
+std::uint64_t FrequentNgramCounter::n_units() const {
+    if (pass_ == 2) return n_units_;
+    std::uint64_t n = 0;
+    for (const FirstPassShard& shard : shards_) n += shard.n_units;
+    return n;
+}
+
 std::size_t FrequentNgramCounter::memory_bytes() const {
-    std::size_t bytes = sketch_.capacity() + vocabulary_->memory_bytes() + batch_.capacity() * sizeof(unit_t) +
-                        unit_counts_.capacity() * sizeof(std::uint64_t);
+    std::size_t bytes = sketch_.capacity() + vocabulary_->memory_bytes() + batch_.capacity() * sizeof(unit_t);
+    for (const FirstPassShard& shard : shards_)
+        bytes += shard.pairs.memory_bytes() + shard.units.capacity() * sizeof(std::uint64_t) + shard.sketch.capacity();
     for (const auto& t : tables_) bytes += t.memory_bytes();
     return bytes;
 }
@@ -122,7 +184,7 @@ std::size_t FrequentNgramCounter::memory_bytes() const {
 NgramStatistics FrequentNgramCounter::statistics(std::uint64_t min_count) const {
     require(pass_ == 2, "statistics need the second pass");
     require(min_count >= min_count_, "min_count below the second pass's threshold");
-    return collect_statistics(tables_, max_n_, /*neighbours=*/false, *vocabulary_, mode_, n_units_, min_count);
+    return collect_statistics(tables_, max_n_, /*neighbours=*/false, *vocabulary_, mode_, n_units(), min_count);
 }
 
 void FrequentNgramCounter::cohesive(std::uint64_t min_count, const std::vector<double>& thresholds,
@@ -133,6 +195,7 @@ void FrequentNgramCounter::cohesive(std::uint64_t min_count, const std::vector<d
     ids.clear();
     length.clear();
     const std::size_t stride = static_cast<std::size_t>(max_n_);
+    const std::uint64_t total = n_units();
     for (int n = 2; n <= max_n_; ++n) {
         const double theta = thresholds[std::min<std::size_t>(static_cast<std::size_t>(n - 1), thresholds.size() - 1)];
         const NgramTable& t = tables_[n - 1];
@@ -140,7 +203,7 @@ void FrequentNgramCounter::cohesive(std::uint64_t min_count, const std::vector<d
             const std::uint64_t c = t.count_at(slot);
             if (c == 0 || c < min_count) continue;
             const unit_t* key = t.key_at(slot);
-            if (!(ngram_cohesion(tables_, key, n, c, n_units_) >= theta)) continue;
+            if (!(ngram_cohesion(tables_, key, n, c, total) >= theta)) continue;
             const std::size_t base = ids.size();
             ids.resize(base + stride, 0);
             std::copy(key, key + n, ids.begin() + static_cast<std::ptrdiff_t>(base));
@@ -161,7 +224,7 @@ double FrequentNgramCounter::cohesion(const unit_t* ids, int n) const {
     if (c == 0 || n < 2) return std::numeric_limits<double>::quiet_NaN();
     for (int k = 1; k < n; ++k)  // parts below the second pass's threshold were not counted
         if (count(ids, k) == 0 || count(ids + k, n - k) == 0) return std::numeric_limits<double>::quiet_NaN();
-    return ngram_cohesion(tables_, ids, n, c, n_units_);
+    return ngram_cohesion(tables_, ids, n, c, n_units());
 }
 
 }  // namespace unsup::text

@@ -40,8 +40,9 @@ public:
     }
 
     void feed(const unsigned char* data, std::size_t size) { reader_.feed(data, size, sink_); }
-    /// Reads the recorded units of the first pass instead of the text.
-    void replay(const UnitStream& stream, const StopToken& stop);
+    /// Reads the recorded units of the first pass instead of the text, on `n_jobs` threads (each
+    /// counts its share of every block into tables of its own, added up at the end).
+    void replay(const UnitStream& stream, const StopToken& stop, int n_jobs = 1);
     void finish() { reader_.finish(sink_); }
     std::uint64_t bytes_seen() const { return reader_.bytes_seen(); }
     std::size_t memory_bytes() const;
@@ -54,16 +55,22 @@ public:
     bool windows_kept(const unit_t* ids, int n, int window) const;
 
 private:
+    /// Where pieces are counted: the counter's own tables, or a thread's while replaying.
+    struct Shard {
+        std::vector<NgramTable> counts;  // counts[k - 1]: pieces of k units
+        std::vector<char> link;          // workspace: link[t], units t and t + 1 stay together
+    };
     struct Sink {
         FragmentCounter* self;
         void unit(unit_t id, std::uint64_t, std::uint64_t) { self->run_.push_back(id); }
         void end_run() {
-            self->cut_run(self->run_.data(), self->run_.size());
+            self->cut_run(self->main_, self->run_.data(), self->run_.size());
             self->run_.clear();
         }
         void other(std::uint64_t, std::uint64_t) {}
     };
-    void cut_run(const unit_t* run, std::size_t n);
+    void cut_run(Shard& shard, const unit_t* run, std::size_t n) const;
+    void cut_runs(Shard& shard, const unit_t* u, std::size_t n) const;
     bool kept(const unit_t* ids, int n) const;
 
     std::shared_ptr<UnitVocabulary> vocabulary_;
@@ -73,9 +80,8 @@ private:
     Sink sink_;
     UnitReader<Sink> reader_;
     Lexicon kept_;                    // kept n-grams as a trie: one probe per unit of a walk
-    std::vector<NgramTable> counts_;  // counts_[k - 1]: fragments of k units
+    Shard main_;                      // the counts
     std::vector<unit_t> run_;
-    std::vector<char> link_;
 };
 
 }  // namespace unsup::text

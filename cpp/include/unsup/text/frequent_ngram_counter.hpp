@@ -25,15 +25,19 @@ class FrequentNgramCounter {
 public:
     /// `sketch_cells`: cells per n-gram order >= 3 (rounded up to a power of two, at least 2^16).
     /// `keep_stream`: record the units of pass 1 (see `stream`) so later passes can replay them.
+    /// `n_jobs`: threads for counting (the decoding stays on the calling thread); the results do
+    /// not depend on it.
     FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors, std::size_t sketch_cells,
-                         bool keep_stream = false);
+                         bool keep_stream = false, int n_jobs = 1);
 
     void feed(const unsigned char* data, std::size_t size);
     void finish();
     /// Ends pass 1; the same corpus must then be fed again (or `replay`ed). Thresholds above
     /// 255 act as 255.
     void start_second_pass(std::uint64_t min_count);
-    /// Pass 2 from the recorded units (needs `keep_stream`), instead of feeding the corpus again.
+    /// Pass 2 from the recorded units (needs `keep_stream`), instead of feeding the corpus again
+    /// (with several threads, each counts its share of every block into tables of its own,
+    /// added up at the end).
     void replay(const StopToken& stop);
     /// The units of pass 1 (empty without `keep_stream`).
     const UnitStream& stream() const { return *stream_; }
@@ -42,7 +46,7 @@ public:
     int max_n() const { return max_n_; }
     UnitMode mode() const { return mode_; }
     std::uint64_t bytes_seen() const { return reader_.bytes_seen(); }
-    std::uint64_t n_units() const { return n_units_; }
+    std::uint64_t n_units() const;
     std::size_t memory_bytes() const;
     const std::shared_ptr<UnitVocabulary>& vocabulary() const { return vocabulary_; }
 
@@ -65,15 +69,25 @@ private:
         void unit(unit_t id, std::uint64_t, std::uint64_t) { self->batch_.push_back(id); }
         void end_run() {
             self->batch_.push_back(kBoundary);
-            if (self->batch_.size() >= kBatch) self->flush_batch();
+            if (self->batch_.size() >= self->batch_limit_) self->flush_batch();
         }
         void other(std::uint64_t, std::uint64_t) {}
     };
     /// Counts the n-grams of the runs read so far (each run ends with kBoundary), in batches so
     /// that the memory each n-gram needs is requested well before it is used.
-    void count_batch(const unit_t* u, std::size_t n);
+    /// Pass 1 counters of one thread (the first thread's sketch is the counter's own).
+    struct FirstPassShard {
+        NgramTable pairs{2};
+        std::vector<std::uint64_t> units;  // count per unit id
+        std::uint64_t n_units = 0;
+        std::vector<std::uint8_t> sketch;  // threads other than the first
+    };
+    /// Pass 1 over `u[0, n)` (whole runs) into `shard` and `sketch`.
+    void count_first(const unit_t* u, std::size_t n, FirstPassShard& shard, std::vector<std::uint8_t>& sketch);
+    /// Pass 2: the k-grams (k >= 3) of `u[0, n)` (whole runs) whose cell reaches the threshold.
+    void count_frequent(const unit_t* u, std::size_t n, std::vector<NgramTable>& exact) const;
+    std::size_t sketch_cells(const unit_t* u, std::size_t len, std::size_t* cells) const;
     void flush_batch();
-    static constexpr std::size_t kBatch = 4096;
     static constexpr std::uint64_t kSketchSeed = 0x2545F4914F6CDD1DULL;
     static constexpr std::size_t kLine = 64;  // sketch bytes that one position's n-grams share
 
@@ -84,11 +98,13 @@ private:
     UnitReader<Sink> reader_;
     int pass_ = 1;
     std::uint8_t threshold_ = 0;
-    std::uint64_t min_count_ = 0, n_units_ = 0, second_pass_bytes_start_ = 0;
+    std::uint64_t min_count_ = 0;
+    std::uint64_t n_units_ = 0;            // from pass 2 on
     std::size_t n_lines_ = 0, band_ = 0;  // sketch lines; cells per order in a line
-    std::vector<std::uint64_t> unit_counts_;  // pass 1: count per unit id
+    std::vector<FirstPassShard> shards_;   // one per thread
+    std::size_t batch_limit_ = 0;
     std::vector<std::uint8_t> sketch_;     // n_lines_ lines of kLine saturating counts
-    std::vector<NgramTable> tables_;    // tables_[k - 1]: exact k-gram counts (k >= 3: pass 2 only)
+    std::vector<NgramTable> tables_;    // tables_[k - 1]: exact k-gram counts (from pass 1's shards for k <= 2)
     std::vector<unit_t> batch_;          // units of whole runs, each followed by kBoundary
     bool keep_stream_ = false;
     std::unique_ptr<UnitStream> stream_;

@@ -57,6 +57,12 @@ public:
     /// Asks the cache for the slot where `add` or `find` of `ids` will start.
     void prefetch(const unit_t* ids) const { __builtin_prefetch(&data_[(hash(ids) & mask_) * stride_]); }
 
+    /// Adds every count of `other` (same k).
+    void add_all(const NgramTable& other) {
+        for (std::size_t slot = 0; slot < other.capacity(); ++slot)
+            if (const std::uint64_t c = other.count_at(slot)) add(other.key_at(slot), c);
+    }
+
     /// Slot of `ids`, or -1 when absent.
     std::int64_t find(const unit_t* ids) const {
         std::size_t slot = hash(ids) & mask_;

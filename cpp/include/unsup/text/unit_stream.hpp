@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <cstdio>
 #include <vector>
 
@@ -66,6 +67,19 @@ public:
         }
         if (held > 0) consume(block.data(), held);
         std::fseek(file_, 0, SEEK_END);
+    }
+
+    /// Splits `ids[0, n)` (whole runs) into at most `parts` consecutive pieces of whole runs of
+    /// about equal size; returns the piece boundaries (first 0, last n).
+    static std::vector<std::size_t> split_runs(const unit_t* ids, std::size_t n, std::size_t parts) {
+        std::vector<std::size_t> cut{0};
+        for (std::size_t p = 1; p < parts; ++p) {
+            std::size_t at = std::max(cut.back(), n * p / parts);
+            while (at < n && (at == 0 || ids[at - 1] != kBoundary)) ++at;  // after a boundary
+            if (at > cut.back() && at < n) cut.push_back(at);
+        }
+        cut.push_back(n);
+        return cut;
     }
 
 private:
