@@ -100,7 +100,7 @@ def test_words_json_and_stdin(corpus_file, capsys, monkeypatch):
     result = json.loads(out)
     assert code == 0 and result["min_count"] == 3 and len(result["words"]) == 5
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes())))
-    code, out2, _ = run(["words", "-", "--top", "5", "--format", "json", "--min-count", "3"], capsys)
+    code, out2, _ = run(["words", "-", "--top", "5", "--format", "json", "--min-count", "3", "--jobs", "2"], capsys)
     assert code == 0 and json.loads(out2)["words"] == result["words"]
 
 

@@ -177,6 +177,13 @@ class WordFinder:
         self._store(*words)
         return self
 
+    @staticmethod
+    def _sketch_cells(reader: CorpusReader) -> int:
+        """Count-sketch cells per n-gram order: one per 8 bytes of corpus (4 Mi when unknown)."""
+        hint = reader.size_hint()
+        cells = hint // 8 if hint else 1 << 22
+        return min(max(cells, 1 << 16), 1 << 30)
+
     def _count(self, reader: CorpusReader, max_n: int, neighbours: bool) -> Any:
         counter = _core.text.NgramCounter(max_n, self.unit_, self.errors, neighbours)
         self.n_bytes_ = reader.feed(counter, "counting")
@@ -185,14 +192,17 @@ class WordFinder:
         return counter
 
     def _pmi_cut(self, reader: CorpusReader, max_n: int, n_jobs: int) -> Tuple:
-        # Pass 1: units and pairs, counted exactly; the units are recorded for pass 2.
-        counter = _core.text.FrequentNgramCounter(2, self.unit_, self.errors, 1 << 16, keep_stream=True, n_jobs=n_jobs)
+        # Pass 1: units exactly, pairs into the count sketch; the units are recorded.
+        counter = _core.text.FrequentNgramCounter(2, self.unit_, self.errors, self._sketch_cells(reader),
+                                                  keep_stream=True, n_jobs=n_jobs)
         self.n_bytes_ = reader.feed(counter, "counting")
         self.n_units_ = int(counter.n_units)
         self.min_count_ = self.min_count or auto_min_count(self.n_units_)
-        counter.start_second_pass(1)  # nothing longer than pairs to count
-        # Pairs that hold together: p_ab >= min_proba and PMI (the pair's cohesion) >= min_pmi.
+        # Pass 2 (replayed): exact counts of the pairs that can reach p_ab >= min_proba; those
+        # with PMI (the pair's cohesion) >= min_pmi hold together.
         pair_floor = max(1, math.ceil(self.min_proba * max(self.n_units_, 1) - 1e-9))
+        counter.start_second_pass(pair_floor)
+        counter.replay()
         pairs, pair_length = counter.cohesive(pair_floor, [0.0, float(self.min_pmi)])
         fragments = _core.text.FragmentCounter(counter, max_n, self.errors)
         fragments.keep(pairs, pair_length)
@@ -214,10 +224,8 @@ class WordFinder:
 
     def _ngram_linkage(self, reader: CorpusReader, max_n: int, thresholds: List[float], n_jobs: int) -> Tuple:
         # Exact counts of the n-grams that reach min_count, without holding every rare one.
-        hint = reader.size_hint()
-        cells = (hint // 8) if hint else 1 << 22
         # Pass 1 records the units in a temporary file: passes 2 and 3 replay them, no decoding.
-        counter = _core.text.FrequentNgramCounter(max_n, self.unit_, self.errors, min(max(cells, 1 << 16), 1 << 30),
+        counter = _core.text.FrequentNgramCounter(max_n, self.unit_, self.errors, self._sketch_cells(reader),
                                                   keep_stream=True, n_jobs=n_jobs)
         self.n_bytes_ = reader.feed(counter, "counting")
         self.n_units_ = int(counter.n_units)

@@ -21,12 +21,13 @@ FrequentNgramCounter::FrequentNgramCounter(int max_n, UnitMode mode, DecodeError
     require(sketch_cells <= (std::size_t{1} << 34), "sketch_cells too large");
     std::size_t cells = std::size_t{1} << 16;
     while (cells < sketch_cells) cells <<= 1;
-    if (max_n >= 3) {
+    if (max_n >= 2) pair_cells_ = cells;  // pairs: cells [0, pair_cells_)
+    if (max_n >= 3) {                     // longer n-grams: lines after the pairs' cells
         const std::size_t orders = static_cast<std::size_t>(max_n - 2);  // n = 3 .. max_n
         band_ = kLine / orders;
         n_lines_ = cells * orders / kLine;
-        sketch_.assign(n_lines_ * kLine, 0);
     }
+    sketch_.assign(pair_cells_ + n_lines_ * kLine, 0);
     for (int k = 1; k <= max_n; ++k) tables_.emplace_back(k);
     shards_.resize(static_cast<std::size_t>(resolve_n_jobs(n_jobs)));
     batch_limit_ = shards_.size() > 1 ? std::size_t{1} << 16 : std::size_t{1} << 12;  // amortise the threads
@@ -75,7 +76,7 @@ void FrequentNgramCounter::replay(const StopToken& stop) {
         },
         stop);
     for (auto& tables : pieces)
-        for (int k = 3; k <= max_n_; ++k) tables_[k - 1].add_all(tables[k - 1]);
+        for (int k = 2; k <= max_n_; ++k) tables_[k - 1].add_all(tables[k - 1]);
 }
 
 void FrequentNgramCounter::start_second_pass(std::uint64_t min_count) {
@@ -86,7 +87,7 @@ void FrequentNgramCounter::start_second_pass(std::uint64_t min_count) {
     pass_ = 2;
     min_count_ = min_count;
     threshold_ = static_cast<std::uint8_t>(std::min<std::uint64_t>(min_count, 255));
-    for (FirstPassShard& shard : shards_) {  // units and pairs: counted exactly in pass 1
+    for (FirstPassShard& shard : shards_) {  // units: counted exactly in pass 1
         n_units_ += shard.n_units;
         for (std::size_t c = 0; c < shard.sketch.size(); ++c)  // saturating sum of the sketches
             sketch_[c] = static_cast<std::uint8_t>(std::min(255, sketch_[c] + shard.sketch[c]));
@@ -94,34 +95,31 @@ void FrequentNgramCounter::start_second_pass(std::uint64_t min_count) {
             const unit_t u = static_cast<unit_t>(id);
             if (shard.units[id] > 0) tables_[0].add(&u, shard.units[id]);
         }
-        if (max_n_ >= 2) {
-            if (tables_[1].size() == 0)
-                std::swap(tables_[1], shard.pairs);  // the first shard's table, as it is
-            else
-                tables_[1].add_all(shard.pairs);
-        }
         shard = FirstPassShard{};
     }
 }
 
-/// Cells of the k-grams starting at u[i] (3 <= k <= len), one hash round per unit. The 3-gram
-/// picks a cache line and each k-gram a cell in that line's band for k: one cache miss per
-/// position. The k-grams sharing a 3-gram prefix share a band, which can only raise cells
-/// (more n-grams counted in pass 2, never fewer). Returns the line's first cell.
-std::size_t FrequentNgramCounter::sketch_cells(const unit_t* u, std::size_t len, std::size_t* cells) const {
+/// Cells of the k-grams starting at u[i] (2 <= k <= len), one hash round per unit. A pair has a
+/// cell of its own; the 3-gram picks a cache line and each longer k-gram a cell in that line's
+/// band for k: two cache misses per position. The k-grams sharing a 3-gram prefix share a band,
+/// which can only raise cells (more n-grams counted in pass 2, never fewer).
+void FrequentNgramCounter::sketch_cells(const unit_t* u, std::size_t len, std::size_t* cells) const {
     std::uint64_t h = kSketchSeed;
     std::size_t line = 0;
     for (std::size_t k = 1; k <= len; ++k) {
         h = (h ^ u[k - 1]) * 0xBF58476D1CE4E5B9ULL;
         h ^= h >> 29;
-        if (k >= 3) {
+        if (k >= 2) {
             std::uint64_t x = (h + k * 0x9E3779B97F4A7C15ULL) * 0x94D049BB133111EBULL;
             x ^= x >> 32;
-            if (k == 3) line = (x & (n_lines_ - 1)) * kLine;
+            if (k == 2) {
+                cells[2] = x & (pair_cells_ - 1);
+                continue;
+            }
+            if (k == 3) line = pair_cells_ + (x & (n_lines_ - 1)) * kLine;
             cells[k] = line + (k - 3) * band_ + static_cast<std::size_t>(((x >> 32) * band_) >> 32);
         }
     }
-    return line;
 }
 
 void FrequentNgramCounter::count_first(const unit_t* u, std::size_t n, FirstPassShard& shard,
@@ -137,10 +135,9 @@ void FrequentNgramCounter::count_first(const unit_t* u, std::size_t n, FirstPass
         ++shard.n_units;
         if (u[i] >= shard.units.size()) shard.units.resize(std::max<std::size_t>(2 * shard.units.size(), u[i] + 1), 0);
         ++shard.units[u[i]];
-        if (len >= 2) shard.pairs.add(u + i, 1);
-        if (len < 3) continue;
+        if (len < 2) continue;
         sketch_cells(u + i, len, cells);
-        for (std::size_t k = 3; k <= len; ++k) {
+        for (std::size_t k = 2; k <= len; ++k) {
             std::uint8_t& c = sketch[cells[k]];
             c = static_cast<std::uint8_t>(c + (c < 255));
         }
@@ -155,11 +152,11 @@ void FrequentNgramCounter::count_frequent(const unit_t* u, std::size_t n, std::v
         if (u[i] == kBoundary) continue;
         if (end <= i) end = static_cast<std::size_t>(std::find(u + i, u + n, kBoundary) - u);
         const std::size_t len = std::min(end - i, top);
-        if (len < 3) continue;
+        if (len < 2) continue;
         sketch_cells(u + i, len, cells);
         // A cell below the threshold proves the k-gram rarer than min_count, and so every
         // longer n-gram that starts with it: stop there.
-        for (std::size_t k = 3; k <= len; ++k) {
+        for (std::size_t k = 2; k <= len; ++k) {
             if (sketch_[cells[k]] < threshold_) break;
             exact[k - 1].add(u + i, 1);
         }
@@ -176,7 +173,7 @@ std::uint64_t FrequentNgramCounter::n_units() const {
 std::size_t FrequentNgramCounter::memory_bytes() const {
     std::size_t bytes = sketch_.capacity() + vocabulary_->memory_bytes() + batch_.capacity() * sizeof(unit_t);
     for (const FirstPassShard& shard : shards_)
-        bytes += shard.pairs.memory_bytes() + shard.units.capacity() * sizeof(std::uint64_t) + shard.sketch.capacity();
+        bytes += shard.units.capacity() * sizeof(std::uint64_t) + shard.sketch.capacity();
     for (const auto& t : tables_) bytes += t.memory_bytes();
     return bytes;
 }

@@ -15,15 +15,15 @@ namespace unsup::text {
 /// Exact counts of every n-gram (n <= max_n) seen at least `min_count` times, where min_count
 /// is only known once the corpus has been read (it grows with the corpus size).
 ///
-/// Pass 1 counts units and pairs exactly and every longer n-gram into a count sketch: one
-/// saturating byte per cell, the cell a hash of the n-gram (within the cache line that its first
-/// three units pick), so a cell never holds less than the count of any n-gram hashed to it. Pass 2 (after `start_second_pass(min_count)`) reads the same corpus
+/// Pass 1 counts units exactly and every longer n-gram into a count sketch: one saturating byte
+/// per cell, the cell a hash of the n-gram (for n >= 3 within the cache line that its first three
+/// units pick), so a cell never holds less than the count of any n-gram hashed to it. Pass 2 (after `start_second_pass(min_count)`) reads the same corpus
 /// and counts exactly the n-grams whose cell reaches min_count: a superset of the frequent
 /// ones, so the statistics of the frequent n-grams are exact and do not depend on the sketch's
 /// size, which only trades memory for the number of rare n-grams counted in pass 2.
 class FrequentNgramCounter {
 public:
-    /// `sketch_cells`: cells per n-gram order >= 3 (rounded up to a power of two, at least 2^16).
+    /// `sketch_cells`: cells per n-gram order >= 2 (rounded up to a power of two, at least 2^16).
     /// `keep_stream`: record the units of pass 1 (see `stream`) so later passes can replay them.
     /// `n_jobs`: threads for counting (the decoding stays on the calling thread); the results do
     /// not depend on it.
@@ -77,16 +77,15 @@ private:
     /// that the memory each n-gram needs is requested well before it is used.
     /// Pass 1 counters of one thread (the first thread's sketch is the counter's own).
     struct FirstPassShard {
-        NgramTable pairs{2};
         std::vector<std::uint64_t> units;  // count per unit id
         std::uint64_t n_units = 0;
         std::vector<std::uint8_t> sketch;  // threads other than the first
     };
     /// Pass 1 over `u[0, n)` (whole runs) into `shard` and `sketch`.
     void count_first(const unit_t* u, std::size_t n, FirstPassShard& shard, std::vector<std::uint8_t>& sketch);
-    /// Pass 2: the k-grams (k >= 3) of `u[0, n)` (whole runs) whose cell reaches the threshold.
+    /// Pass 2: the k-grams (k >= 2) of `u[0, n)` (whole runs) whose cell reaches the threshold.
     void count_frequent(const unit_t* u, std::size_t n, std::vector<NgramTable>& exact) const;
-    std::size_t sketch_cells(const unit_t* u, std::size_t len, std::size_t* cells) const;
+    void sketch_cells(const unit_t* u, std::size_t len, std::size_t* cells) const;
     void flush_batch();
     static constexpr std::uint64_t kSketchSeed = 0x2545F4914F6CDD1DULL;
     static constexpr std::size_t kLine = 64;  // sketch bytes that one position's n-grams share
@@ -100,11 +99,12 @@ private:
     std::uint8_t threshold_ = 0;
     std::uint64_t min_count_ = 0;
     std::uint64_t n_units_ = 0;            // from pass 2 on
-    std::size_t n_lines_ = 0, band_ = 0;  // sketch lines; cells per order in a line
+    std::size_t pair_cells_ = 0;          // the sketch's first cells: pairs
+    std::size_t n_lines_ = 0, band_ = 0;  // then lines for longer n-grams; cells per order in a line
     std::vector<FirstPassShard> shards_;   // one per thread
     std::size_t batch_limit_ = 0;
     std::vector<std::uint8_t> sketch_;     // n_lines_ lines of kLine saturating counts
-    std::vector<NgramTable> tables_;    // tables_[k - 1]: exact k-gram counts (from pass 1's shards for k <= 2)
+    std::vector<NgramTable> tables_;    // tables_[k - 1]: exact k-gram counts (units: pass 1; k >= 2: pass 2)
     std::vector<unit_t> batch_;          // units of whole runs, each followed by kBoundary
     bool keep_stream_ = false;
     std::unique_ptr<UnitStream> stream_;
