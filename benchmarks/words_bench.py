@@ -24,6 +24,7 @@ Setup (benchmark environment only; none of these are dependencies of unsup)::
     pip install snownlp jieba nlp-zero
     python benchmarks/words_bench.py                       # everything
     python benchmarks/words_bench.py --methods ngram_linkage pmi_cut --skip-peers
+    python benchmarks/words_bench.py --skip-peers --scale-gb 1  # + a 1 GB synthetic corpus
 
 nlp-zero needs ``collections.Iterable`` on Python >= 3.10; the child aliases it to
 ``collections.abc.Iterable`` before importing it.
@@ -101,6 +102,32 @@ def build_corpora(corpus_mb: float) -> Dict[str, Path]:
             for _ in range(copies):
                 fh.write(block)
     return {"pku": pku, "mixed": big}
+
+
+def build_scale_corpus(gigabytes: float) -> Path:
+    """A synthetic Chinese corpus of about `gigabytes` GB whose distinct n-grams keep growing:
+    sentences of 12 words drawn from a Zipf lexicon of 300 000 words (1-4 characters, shorter
+    ones more frequent) over 6000 ideographs."""
+    import numpy as np
+
+    path = WORK / f"synthetic_{gigabytes:g}gb.txt"
+    if path.exists():
+        return path
+    WORK.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    alphabet = np.array([chr(c) for c in range(0x4E00, 0x4E00 + 6000)])
+    lengths = np.sort(rng.choice([1, 2, 2, 2, 3, 3, 4], size=300_000))
+    words = np.array(["".join(rng.choice(alphabet, size=n)) for n in lengths])
+    p = 1.0 / np.arange(1, len(words) + 1)
+    p /= p.sum()
+    target, written = int(gigabytes * 1e9), 0
+    with open(path, "w", encoding="utf-8") as fh:
+        while written < target:
+            drawn = words[rng.choice(len(words), size=2_000_000, p=p)]
+            chunk = "\n".join("".join(drawn[i:i + 12]) + "。" for i in range(0, len(drawn), 12)) + "\n"
+            fh.write(chunk)
+            written += len(chunk.encode())
+    return path
 
 
 # ---------------------------------------------------------------------------------------
@@ -303,12 +330,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--methods", nargs="+", default=list(OURS), choices=OURS)
     parser.add_argument("--skip-peers", action="store_true", help="do not run nlp-zero and the Python baseline")
     parser.add_argument("--corpus-mb", type=float, default=20.0, help="size of the throughput corpus (default 20)")
+    parser.add_argument("--scale-gb", type=float, default=0.0,
+                        help="also run the default method on a synthetic corpus of this many GB (e.g. 1)")
     args = parser.parse_args(argv)
     if args.child:
         child(args.child[0], Path(args.child[1]), Path(args.child[2]))
         return 0
 
     corpora = build_corpora(args.corpus_mb)
+    if args.scale_gb > 0:
+        corpora["synthetic"] = build_scale_corpus(args.scale_gb)
     sentences = load_pku()
     dictionary = jieba_dictionary()
     reference = {t for s in sentences for t in s} | set(dictionary)
@@ -319,7 +350,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"corpus {name}: {path.stat().st_size / 1e6:.2f} MB")
     rows = []
     for corpus_name, path in corpora.items():
-        for method in methods:
+        for method in (methods if corpus_name != "synthetic" else ["ngram_linkage"]):
             print(f"[run] {method} on {corpus_name} ...", flush=True)
             r = run_child(method, path)
             if r is None:
