@@ -190,3 +190,28 @@ def test_bad_corpus():
         WordFinder().fit(Path("/nonexistent/corpus.txt"))
     with pytest.raises(AttributeError, match="fit"):
         WordFinder().top(3)
+
+
+def test_replay_equals_reading_again_even_for_runs_longer_than_a_block():
+    rng = np.random.default_rng(0)
+    alphabet = [chr(c) for c in range(0x4E00, 0x4E00 + 50)]
+    text = "".join(rng.choice(alphabet, size=600_000)).encode()  # one run of 600k units (> 256k)
+    results = []
+    for replay in (False, True):
+        counter = _core.text.FrequentNgramCounter(4, "char", "replace", 1 << 16, keep_stream=replay)
+        counter.feed(text)
+        counter.end_document()
+        counter.start_second_pass(5)
+        if replay:
+            assert counter.stream_units == 600_001  # the units and the closing boundary
+            counter.replay()
+        else:
+            counter.feed(text)
+            counter.end_document()
+        stats = counter.statistics(5)
+        results.append((stats["ngrams"], stats["count"].tolist()))
+    assert results[0] == results[1] and len(results[0][0]) > 1000
+    with pytest.raises(ValueError, match="keep_stream"):
+        plain = _core.text.FrequentNgramCounter(2, "char", "replace", 1 << 16)
+        plain.start_second_pass(1)
+        plain.replay()
