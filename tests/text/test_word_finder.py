@@ -215,3 +215,56 @@ def test_replay_equals_reading_again_even_for_runs_longer_than_a_block():
         plain = _core.text.FrequentNgramCounter(2, "char", "replace", 1 << 16)
         plain.start_second_pass(1)
         plain.replay()
+
+
+def test_core_guards_against_misuse():
+    text = "甲乙丙甲乙丁，甲乙丙".encode()
+
+    def counted(**kwargs):
+        counter = _core.text.FrequentNgramCounter(2, "char", "replace", 1 << 16, keep_stream=True, **kwargs)
+        counter.feed(text)
+        counter.end_document()
+        return counter
+
+    counter, other = counted(), counted()
+    fragments = _core.text.FragmentCounter(counter, 4)
+    with pytest.raises(ValueError, match="second pass"):
+        fragments.replay(counter)
+    counter.start_second_pass(1)
+    counter.replay()
+    with pytest.raises(ValueError, match="already"):
+        counter.replay()  # counting twice would double pass 2
+    other.start_second_pass(1)
+    with pytest.raises(ValueError, match="another counter"):
+        fragments.replay(other)
+    fragments.replay(counter)
+    with pytest.raises(ValueError, match="already"):
+        fragments.replay(counter)
+    with pytest.raises(ValueError, match="out of range"):
+        fragments.keep(np.array([[1, 0xFFFFFFF0]], np.uint32), np.array([2], np.uint8))
+    with pytest.raises(ValueError, match="window"):
+        fragments.windows_kept(np.array([[1, 2]], np.uint32), np.array([2], np.uint8), 0)
+    with pytest.raises(ValueError, match="out of range"):
+        _core.text.remove_redundant_words(np.array([[1, 0xFFFFFFF0]], np.uint32), np.array([2], np.uint8),
+                                          np.array([3], np.uint64))
+    with pytest.raises(ValueError, match="nats_per_unit"):
+        _core.text.remove_redundant_words(np.array([[1, 2]], np.uint32), np.array([2], np.uint8),
+                                          np.array([3], np.uint64), math.nan)
+    with pytest.raises(ValueError, match="unknown_score"):
+        _core.text.Tokenizer(["甲乙"], [1.0], "char", -math.inf)
+
+
+@pytest.mark.parametrize("max_n", [3, 5, 7])
+def test_frequent_counter_exact_for_other_orders_and_high_thresholds(planted, max_n):
+    documents, _ = planted
+    text = "\n".join(documents[:400]).encode()
+    exact = _core.text.NgramCounter(max_n, "char", "replace", False)
+    exact.feed(text)
+    exact.end_document()
+    for min_count in (5, 300):  # 300: above the sketch's saturation at 255
+        counter = _core.text.FrequentNgramCounter(max_n, "char", "replace", 1 << 16, keep_stream=True, n_jobs=3)
+        counter.feed(text)
+        counter.end_document()
+        counter.start_second_pass(min_count)
+        counter.replay()
+        assert counter.statistics(min_count)["ngrams"] == exact.statistics(min_count)["ngrams"]

@@ -22,7 +22,7 @@ def _open(path: Path) -> BinaryIO:
     try:
         return open(path, "rb")
     except OSError as exc:
-        raise FileNotFoundError(f"corpus: cannot read {str(path)!r}: {exc.strerror}") from exc
+        raise FileNotFoundError(exc.errno, f"corpus: cannot read {str(path)!r}: {exc.strerror}", str(path)) from exc
 
 
 def _documents(corpus: Corpus) -> Iterator[Union[str, Path]]:

@@ -59,9 +59,7 @@ _WORD_CHARS = re.compile(r"[^\W_]")
 
 
 def _is_ideograph(ch: str) -> bool:
-    cp = ord(ch)
-    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x3040 <= cp <= 0x30FF
-            or 0xAC00 <= cp <= 0xD7AF or 0x20000 <= cp <= 0x323AF or 0xF900 <= cp <= 0xFAFF)
+    return _IDEOGRAPHS.match(ch) is not None
 
 
 def resolve_unit(unit: str, sample: str) -> Literal["char", "word"]:

@@ -28,7 +28,7 @@ def auto_min_count(n_units: int) -> int:
 
     A fixed floor returns almost nothing on a few megabytes and noise on a gigabyte; words'
     counts grow with the corpus while chance fragments grow more slowly, so the floor grows
-    with its square root: 4 for People's Daily 1998-01 (1.8 M characters), 8 for 7 M, 55 for
+    with its square root: 4 for People's Daily 1998-01 (1.8 M characters), 8 for 7 M, 54 for
     330 M (about 1 GB of Chinese).
     """
     return max(3, int(round(3.0 * math.sqrt(max(n_units, 0) / 1e6))))
@@ -58,11 +58,13 @@ class WordFinder:
         ``"ngram_linkage"`` (the default, most precise): keep the n-grams whose cohesion
         reaches ``thresholds[n - 1]``, cut where no kept n-gram links two units, keep the
         pieces whose every ``max_n``-window is a kept n-gram. Only the n-grams that can reach
-        ``min_count`` are counted exactly (the others go through a count sketch). ``"pmi_cut"`` (fastest, two passes): cut the text between adjacent units whose pair is rare
+        ``min_count`` are counted exactly (the others go through a count sketch).
+        ``"pmi_cut"`` (fastest): cut the text between adjacent units whose pair is rare
         (``p_ab < min_proba``) or weakly bound (``ln(p_ab / (p_a p_b)) < min_pmi``), count the
         pieces, then drop the words that their parts explain (minimum-entropy criterion).
-        ``"entropy"`` (one pass, counts every n-gram): n-grams with ``exp(cohesion) >= min_support`` and
-        left and right neighbour entropy ``>= min_entropy``.
+        ``"entropy"`` (counts every n-gram and its neighbours: the most memory): n-grams with
+        ``exp(cohesion) >= min_support`` and left and right neighbour entropy
+        ``>= min_entropy``.
     max_n : int, optional
         Longest word in units: default 8 for ``"pmi_cut"``, 4 (characters) or 3 (words) for
         the others, which count n-grams up to this length.
@@ -84,7 +86,8 @@ class WordFinder:
         Invalid UTF-8 in files: replaced (a run boundary), or ``UnicodeDecodeError``.
     n_jobs : int, optional
         Threads that count (``None``: 1, ``-1``: all cores) for ``"ngram_linkage"`` and
-        ``"pmi_cut"``; decoding stays on one thread. The result does not depend on it.
+        ``"pmi_cut"``; decoding stays on one thread, and each further thread holds a count sketch
+        of its own (about corpus bytes / 8 per n-gram order). The result does not depend on it.
     verbose : int, default=0
         Show a progress bar (bytes read, MB/s; needs tqdm) and log each pass.
 
@@ -95,7 +98,8 @@ class WordFinder:
     vocabulary_ : dict of str to int
         Every word found with its count, single units included (what a tokenizer needs).
     statistics_ : dict of str to ndarray
-        Aligned with ``words_``: ``"frequency"``; ``"cohesion"`` (nats) for the n-gram methods;
+        Aligned with ``words_``: ``"frequency"``; ``"cohesion"`` (nats) for ``"ngram_linkage"``
+        (words up to ``max_n`` units) and ``"entropy"``;
         ``"left_entropy"``, ``"right_entropy"`` (nats) for ``"entropy"``. NaN where the
         method does not compute the figure.
     unit_ : {"char", "word"}

@@ -22,7 +22,8 @@ FragmentCounter::FragmentCounter(std::shared_ptr<UnitVocabulary> vocabulary, Uni
 
 void FragmentCounter::keep(const unit_t* ids, int n) {
     require(n >= 2 && n <= 16, "kept n-grams need 2 <= n <= 16");
-    for (int i = 0; i < n; ++i) require(ids[i] != kBoundary && ids[i] != kUnknownUnit, "kept n-grams: invalid unit id");
+    for (int i = 0; i < n; ++i)
+        require(ids[i] != kBoundary && ids[i] < vocabulary_->size(), "kept n-grams: unit id out of range");
     kept_.set_score(kept_.insert(ids, static_cast<std::size_t>(n)), 0.0);
 }
 
@@ -31,6 +32,7 @@ bool FragmentCounter::kept(const unit_t* ids, int n) const {
 }
 
 bool FragmentCounter::windows_kept(const unit_t* ids, int n, int window) const {
+    require(window >= 1, "window must be >= 1");
     if (n <= 1) return true;
     if (n <= window) return kept(ids, n);
     for (int s = 0; s + window <= n; ++s)
@@ -48,7 +50,11 @@ void FragmentCounter::cut_runs(Shard& shard, const unit_t* u, std::size_t n) con
     if (n > start) cut_run(shard, u + start, n - start);
 }
 
-void FragmentCounter::replay(const UnitStream& stream, const StopToken& stop, int n_jobs) {
+void FragmentCounter::replay(const UnitStream& stream, const UnitVocabulary& units, const StopToken& stop,
+                             int n_jobs) {
+    require(&units == vocabulary_.get(), "replay: the stream holds another counter's units");
+    require(!replayed_, "replay: this counter has already read the stream");
+    replayed_ = true;
     const std::size_t jobs = static_cast<std::size_t>(resolve_n_jobs(n_jobs));
     if (jobs <= 1) {
         stream.replay([&](const unit_t* u, std::size_t n) { cut_runs(main_, u, n); }, stop);
@@ -65,11 +71,7 @@ void FragmentCounter::replay(const UnitStream& stream, const StopToken& stop, in
         },
         stop);
     for (const Shard& shard : shards)
-        for (int k = 1; k <= max_length_; ++k) {
-            const NgramTable& t = shard.counts[k - 1];
-            for (std::size_t slot = 0; slot < t.capacity(); ++slot)
-                if (const std::uint64_t c = t.count_at(slot)) main_.counts[k - 1].add(t.key_at(slot), c);
-        }
+        for (int k = 1; k <= max_length_; ++k) main_.counts[k - 1].add_all(shard.counts[k - 1]);
 }
 
 void FragmentCounter::cut_run(Shard& shard, const unit_t* run, std::size_t n) const {

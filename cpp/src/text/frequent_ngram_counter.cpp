@@ -25,7 +25,8 @@ FrequentNgramCounter::FrequentNgramCounter(int max_n, UnitMode mode, DecodeError
     if (max_n >= 3) {                     // longer n-grams: lines after the pairs' cells
         const std::size_t orders = static_cast<std::size_t>(max_n - 2);  // n = 3 .. max_n
         band_ = kLine / orders;
-        n_lines_ = cells * orders / kLine;
+        n_lines_ = 1;  // a power of two, so a hash picks any line with a mask
+        while (n_lines_ * kLine < cells * orders) n_lines_ <<= 1;
     }
     sketch_.assign(pair_cells_ + n_lines_ * kLine, 0);
     for (int k = 1; k <= max_n; ++k) tables_.emplace_back(k);
@@ -51,6 +52,8 @@ void FrequentNgramCounter::flush_batch() {
             count_first(batch_.data() + cut[s], cut[s + 1] - cut[s], shards_[s], s == 0 ? sketch_ : shards_[s].sketch);
         });
     } else {
+        require(!replayed_, "feed: pass 2 was replayed from the recorded units");
+        fed_second_pass_ = true;
         count_frequent(batch_.data(), batch_.size(), tables_);
     }
     batch_.clear();
@@ -59,6 +62,8 @@ void FrequentNgramCounter::flush_batch() {
 void FrequentNgramCounter::replay(const StopToken& stop) {
     require(pass_ == 2, "replay is pass 2: call start_second_pass first");
     require(keep_stream_, "replay needs a counter built with keep_stream");
+    require(!replayed_ && !fed_second_pass_, "replay: pass 2 has already read the units");
+    replayed_ = true;
     const std::size_t jobs = shards_.size();
     if (jobs <= 1) {
         stream_->replay([&](const unit_t* u, std::size_t n) { count_frequent(u, n, tables_); }, stop);

@@ -13,7 +13,8 @@
 
 namespace unsup::text {
 
-/// Fragments (pieces of runs between cuts) with their counts, longest-first order not implied.
+/// Fragments (pieces of runs between cuts) with their counts, by length, then count (descending),
+/// then ids.
 struct Fragments {
     int max_length = 0;
     std::vector<unit_t> ids;            // fragment i: ids[i * max_length .. + length[i]), rest 0
@@ -41,8 +42,9 @@ public:
 
     void feed(const unsigned char* data, std::size_t size) { reader_.feed(data, size, sink_); }
     /// Reads the recorded units of the first pass instead of the text, on `n_jobs` threads (each
-    /// counts its share of every block into tables of its own, added up at the end).
-    void replay(const UnitStream& stream, const StopToken& stop, int n_jobs = 1);
+    /// counts its share of every block into tables of its own, added up at the end). The stream
+    /// must hold this counter's units (the same vocabulary); a counter replays once.
+    void replay(const UnitStream& stream, const UnitVocabulary& units, const StopToken& stop, int n_jobs = 1);
     void finish() { reader_.finish(sink_); }
     std::uint64_t bytes_seen() const { return reader_.bytes_seen(); }
     std::size_t memory_bytes() const;
@@ -51,7 +53,7 @@ public:
     Fragments fragments(std::uint64_t min_count) const;
 
     /// Whether every `window`-unit window of `ids[0, n)` is a kept n-gram (n <= window: the
-    /// fragment itself must be kept; single units always pass).
+    /// fragment itself must be kept; single units always pass). `window` must be >= 1.
     bool windows_kept(const unit_t* ids, int n, int window) const;
 
 private:
@@ -77,6 +79,7 @@ private:
     UnitMode mode_;
     int max_length_;
     int filter_window_ = 0;
+    bool replayed_ = false;
     Sink sink_;
     UnitReader<Sink> reader_;
     Lexicon kept_;                    // kept n-grams as a trie: one probe per unit of a walk

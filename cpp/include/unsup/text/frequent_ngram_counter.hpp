@@ -26,7 +26,7 @@ public:
     /// `sketch_cells`: cells per n-gram order >= 2 (rounded up to a power of two, at least 2^16).
     /// `keep_stream`: record the units of pass 1 (see `stream`) so later passes can replay them.
     /// `n_jobs`: threads for counting (the decoding stays on the calling thread); the results do
-    /// not depend on it.
+    /// not depend on it. Each thread beyond the first holds a sketch of its own in pass 1.
     FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors, std::size_t sketch_cells,
                          bool keep_stream = false, int n_jobs = 1);
 
@@ -37,7 +37,7 @@ public:
     void start_second_pass(std::uint64_t min_count);
     /// Pass 2 from the recorded units (needs `keep_stream`), instead of feeding the corpus again
     /// (with several threads, each counts its share of every block into tables of its own,
-    /// added up at the end).
+    /// added up at the end). Once; not after feeding pass 2.
     void replay(const StopToken& stop);
     /// The units of pass 1 (empty without `keep_stream`).
     const UnitStream& stream() const { return *stream_; }
@@ -99,6 +99,7 @@ private:
     std::uint8_t threshold_ = 0;
     std::uint64_t min_count_ = 0;
     std::uint64_t n_units_ = 0;            // from pass 2 on
+    bool replayed_ = false, fed_second_pass_ = false;  // pass 2 reads the units once, one way
     std::size_t pair_cells_ = 0;          // the sketch's first cells: pairs
     std::size_t n_lines_ = 0, band_ = 0;  // then lines for longer n-grams; cells per order in a line
     std::vector<FirstPassShard> shards_;   // one per thread

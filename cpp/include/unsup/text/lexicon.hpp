@@ -32,7 +32,6 @@ public:
         rehash(1024);
     }
 
-    std::size_t n_nodes() const { return score_.size(); }
     std::size_t n_words() const { return n_words_; }
     std::size_t max_length() const { return max_length_; }
 

@@ -54,8 +54,6 @@ public:
         }
     }
 
-    /// Asks the cache for the slot where `add` or `find` of `ids` will start.
-    void prefetch(const unit_t* ids) const { __builtin_prefetch(&data_[(hash(ids) & mask_) * stride_]); }
 
     /// Adds every count of `other` (same k).
     void add_all(const NgramTable& other) {

@@ -14,7 +14,8 @@ namespace unsup::text {
 /// Unit ids of the whole corpus, runs ended by kBoundary, appended during the first pass and
 /// read back by later ones instead of decoding the text again. It lives in an anonymous
 /// temporary file (the system's temporary directory), written and read in blocks, so it costs
-/// disk and page cache, not resident memory: 4 bytes per unit.
+/// disk and page cache rather than the process's memory (unless the temporary directory is a
+/// tmpfs): 4 bytes per unit.
 class UnitStream {
 public:
     UnitStream() = default;
