@@ -160,12 +160,14 @@ void bind_text(py::module_& m) {
                        "n-grams (n >= 2) into a count sketch, pass 2 counts exactly those whose sketch cell "
                        "reaches min_count."))
         .def(py::init([](int max_n, const std::string& unit, const std::string& errors, std::size_t sketch_cells,
-                         bool keep_stream, int n_jobs) {
+                         bool keep_stream, int n_jobs, std::size_t pair_budget) {
                  return new FrequentNgramCounter(max_n, unit_mode(unit), decode_errors(errors), sketch_cells,
-                                                 keep_stream, n_jobs);
+                                                 keep_stream, n_jobs, pair_budget);
              }),
              py::arg("max_n"), py::arg("unit") = "char", py::arg("errors") = "replace",
-             py::arg("sketch_cells") = std::size_t{1} << 22, py::arg("keep_stream") = false, py::arg("n_jobs") = 1)
+             py::arg("sketch_cells") = std::size_t{1} << 22, py::arg("keep_stream") = false, py::arg("n_jobs") = 1,
+             py::arg("pair_budget") = std::size_t{64} << 20)
+        .def_property_readonly("pairs_in_sketch", &FrequentNgramCounter::pairs_in_sketch)
         .def(
             "replay", [](FrequentNgramCounter& self) { without_gil([&](const StopToken& stop) { self.replay(stop); }); },
             "Pass 2 from the units recorded in pass 1 (keep_stream=True), instead of feeding the corpus again.")

@@ -86,8 +86,9 @@ def test_frequent_counter_is_exact(planted):
     exact.feed(text)
     exact.end_document()
     reference = exact.statistics(5)
-    for cells, n_jobs in ((1 << 16, 1), (1 << 22, 1), (1 << 16, 2)):
-        counter = _core.text.FrequentNgramCounter(4, "char", "replace", cells, n_jobs=n_jobs)
+    for cells, n_jobs, pair_budget in ((1 << 16, 1, 1 << 26), (1 << 22, 1, 1 << 26), (1 << 16, 2, 1 << 26),
+                                       (1 << 16, 1, 0), (1 << 16, 2, 0)):  # budget 0: pairs in the sketch
+        counter = _core.text.FrequentNgramCounter(4, "char", "replace", cells, n_jobs=n_jobs, pair_budget=pair_budget)
         for start in range(0, len(text), 777):  # chunks cut through characters
             counter.feed(text[start:start + 777])
         counter.end_document()
@@ -96,6 +97,7 @@ def test_frequent_counter_is_exact(planted):
             counter.feed(text[start:start + (1 << 20)])
         counter.end_document()
         stats = counter.statistics(5)
+        assert counter.pairs_in_sketch == (pair_budget == 0)
         assert stats["ngrams"] == reference["ngrams"]
         np.testing.assert_array_equal(stats["count"], reference["count"])
         np.testing.assert_allclose(stats["cohesion"], reference["cohesion"], equal_nan=True)

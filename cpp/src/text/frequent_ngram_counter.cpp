@@ -9,14 +9,15 @@
 namespace unsup::text {
 
 FrequentNgramCounter::FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors, std::size_t sketch_cells,
-                                           bool keep_stream, int n_jobs)
+                                           bool keep_stream, int n_jobs, std::size_t pair_budget)
     : max_n_(max_n),
       mode_(mode),
       vocabulary_(std::make_shared<UnitVocabulary>()),
       sink_{this},
       reader_(mode, errors, *vocabulary_, /*add=*/true),
       keep_stream_(keep_stream),
-      stream_(std::make_unique<UnitStream>()) {
+      stream_(std::make_unique<UnitStream>()),
+      pair_budget_(pair_budget) {
     require(max_n >= 1 && max_n <= 16, "max_n must be in [1, 16]");
     require(sketch_cells <= (std::size_t{1} << 34), "sketch_cells too large");
     std::size_t cells = std::size_t{1} << 16;
@@ -51,6 +52,27 @@ void FrequentNgramCounter::flush_batch() {
         parallel_for(cut.size() - 1, static_cast<int>(shards_.size()), [&](std::size_t s) {
             count_first(batch_.data() + cut[s], cut[s + 1] - cut[s], shards_[s], s == 0 ? sketch_ : shards_[s].sketch);
         });
+        // Pairs are counted exactly while their tables are small (pass 2 then skips them); past
+        // the budget they move into the sketch, which bounds the memory of large corpora.
+        if (!pairs_in_sketch_) {
+            std::size_t bytes = 0;
+            for (const FirstPassShard& shard : shards_) bytes += shard.pairs.memory_bytes();
+            if (bytes > pair_budget_) {
+                for (std::size_t s = 0; s < shards_.size(); ++s) {
+                    std::vector<std::uint8_t>& sketch = s == 0 ? sketch_ : shards_[s].sketch;
+                    const NgramTable& pairs = shards_[s].pairs;
+                    std::size_t cells[17];
+                    for (std::size_t slot = 0; slot < pairs.capacity(); ++slot) {
+                        const std::uint64_t c = pairs.count_at(slot);
+                        if (c == 0) continue;
+                        sketch_cells(pairs.key_at(slot), 2, cells);
+                        sketch[cells[2]] = static_cast<std::uint8_t>(std::min<std::uint64_t>(255, sketch[cells[2]] + c));
+                    }
+                    shards_[s].pairs = NgramTable(2);
+                }
+                pairs_in_sketch_ = true;
+            }
+        }
     } else {
         require(!replayed_, "feed: pass 2 was replayed from the recorded units");
         fed_second_pass_ = true;
@@ -92,8 +114,14 @@ void FrequentNgramCounter::start_second_pass(std::uint64_t min_count) {
     pass_ = 2;
     min_count_ = min_count;
     threshold_ = static_cast<std::uint8_t>(std::min<std::uint64_t>(min_count, 255));
-    for (FirstPassShard& shard : shards_) {  // units: counted exactly in pass 1
+    for (FirstPassShard& shard : shards_) {  // units, and pairs while exact: counted in pass 1
         n_units_ += shard.n_units;
+        if (max_n_ >= 2 && !pairs_in_sketch_) {
+            if (tables_[1].size() == 0)
+                std::swap(tables_[1], shard.pairs);  // the first shard's table, as it is
+            else
+                tables_[1].add_all(shard.pairs);
+        }
         for (std::size_t c = 0; c < shard.sketch.size(); ++c)  // saturating sum of the sketches
             sketch_[c] = static_cast<std::uint8_t>(std::min(255, sketch_[c] + shard.sketch[c]));
         for (std::size_t id = 0; id < shard.units.size(); ++id) {
@@ -142,7 +170,12 @@ void FrequentNgramCounter::count_first(const unit_t* u, std::size_t n, FirstPass
         ++shard.units[u[i]];
         if (len < 2) continue;
         sketch_cells(u + i, len, cells);
-        for (std::size_t k = 2; k <= len; ++k) {
+        std::size_t first = 2;
+        if (!pairs_in_sketch_) {
+            shard.pairs.add(u + i, 1);
+            first = 3;
+        }
+        for (std::size_t k = first; k <= len; ++k) {
             std::uint8_t& c = sketch[cells[k]];
             c = static_cast<std::uint8_t>(c + (c < 255));
         }
@@ -160,8 +193,8 @@ void FrequentNgramCounter::count_frequent(const unit_t* u, std::size_t n, std::v
         if (len < 2) continue;
         sketch_cells(u + i, len, cells);
         // A cell below the threshold proves the k-gram rarer than min_count, and so every
-        // longer n-gram that starts with it: stop there.
-        for (std::size_t k = 2; k <= len; ++k) {
+        // longer n-gram that starts with it: stop there. Exact pairs were counted in pass 1.
+        for (std::size_t k = pairs_in_sketch_ ? 2 : 3; k <= len; ++k) {
             if (sketch_[cells[k]] < threshold_) break;
             exact[k - 1].add(u + i, 1);
         }
@@ -178,7 +211,7 @@ std::uint64_t FrequentNgramCounter::n_units() const {
 std::size_t FrequentNgramCounter::memory_bytes() const {
     std::size_t bytes = sketch_.capacity() + vocabulary_->memory_bytes() + batch_.capacity() * sizeof(unit_t);
     for (const FirstPassShard& shard : shards_)
-        bytes += shard.units.capacity() * sizeof(std::uint64_t) + shard.sketch.capacity();
+        bytes += shard.units.capacity() * sizeof(std::uint64_t) + shard.sketch.capacity() + shard.pairs.memory_bytes();
     for (const auto& t : tables_) bytes += t.memory_bytes();
     return bytes;
 }

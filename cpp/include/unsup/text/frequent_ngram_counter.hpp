@@ -15,9 +15,10 @@ namespace unsup::text {
 /// Exact counts of every n-gram (n <= max_n) seen at least `min_count` times, where min_count
 /// is only known once the corpus has been read (it grows with the corpus size).
 ///
-/// Pass 1 counts units exactly and every longer n-gram into a count sketch: one saturating byte
-/// per cell, the cell a hash of the n-gram (for n >= 3 within the cache line that its first three
-/// units pick), so a cell never holds less than the count of any n-gram hashed to it. Pass 2 (after `start_second_pass(min_count)`) reads the same corpus
+/// Pass 1 counts units exactly, pairs exactly while their tables stay under 64 MiB (then they
+/// join the sketch), and longer n-grams into a count sketch: one saturating byte per cell, the
+/// cell a hash of the n-gram (for n >= 3 within the cache line that its first three units pick),
+/// so a cell never holds less than the count of any n-gram hashed to it. Pass 2 (after `start_second_pass(min_count)`) reads the same corpus
 /// and counts exactly the n-grams whose cell reaches min_count: a superset of the frequent
 /// ones, so the statistics of the frequent n-grams are exact and do not depend on the sketch's
 /// size, which only trades memory for the number of rare n-grams counted in pass 2.
@@ -27,8 +28,9 @@ public:
     /// `keep_stream`: record the units of pass 1 (see `stream`) so later passes can replay them.
     /// `n_jobs`: threads for counting (the decoding stays on the calling thread); the results do
     /// not depend on it. Each thread beyond the first holds a sketch of its own in pass 1.
+    /// `pair_budget`: bytes of exact pair tables beyond which pairs join the sketch.
     FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors, std::size_t sketch_cells,
-                         bool keep_stream = false, int n_jobs = 1);
+                         bool keep_stream = false, int n_jobs = 1, std::size_t pair_budget = std::size_t{64} << 20);
 
     void feed(const unsigned char* data, std::size_t size);
     void finish();
@@ -43,6 +45,8 @@ public:
     const UnitStream& stream() const { return *stream_; }
 
     int pass() const { return pass_; }
+    /// Whether pairs outgrew their budget and went through the sketch.
+    bool pairs_in_sketch() const { return pairs_in_sketch_; }
     int max_n() const { return max_n_; }
     UnitMode mode() const { return mode_; }
     std::uint64_t bytes_seen() const { return reader_.bytes_seen(); }
@@ -77,6 +81,7 @@ private:
     /// that the memory each n-gram needs is requested well before it is used.
     /// Pass 1 counters of one thread (the first thread's sketch is the counter's own).
     struct FirstPassShard {
+        NgramTable pairs{2};               // while pairs are counted exactly
         std::vector<std::uint64_t> units;  // count per unit id
         std::uint64_t n_units = 0;
         std::vector<std::uint8_t> sketch;  // threads other than the first
@@ -100,6 +105,8 @@ private:
     std::uint64_t min_count_ = 0;
     std::uint64_t n_units_ = 0;            // from pass 2 on
     bool replayed_ = false, fed_second_pass_ = false;  // pass 2 reads the units once, one way
+    bool pairs_in_sketch_ = false;         // pairs outgrew pair_budget_ in pass 1
+    std::size_t pair_budget_;
     std::size_t pair_cells_ = 0;          // the sketch's first cells: pairs
     std::size_t n_lines_ = 0, band_ = 0;  // then lines for longer n-grams; cells per order in a line
     std::vector<FirstPassShard> shards_;   // one per thread
