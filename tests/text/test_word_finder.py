@@ -49,6 +49,15 @@ def test_fitted_attributes_are_aligned(planted):
     assert finder.unit_ == "char" and finder.min_count_ == auto_min_count(finder.n_units_)
 
 
+def test_pmi_cut_scores_its_two_unit_words(planted):
+    documents, _ = planted
+    finder = WordFinder("pmi_cut").fit(documents)
+    two = np.array([len(w) == 2 for w in finder.words_])
+    cohesion = finder.statistics_["cohesion"]
+    assert two.any() and np.isfinite(cohesion[two]).all() and np.isnan(cohesion[~two]).all()
+    assert (cohesion[two] >= finder.min_pmi).all()  # they held together: PMI >= min_pmi
+
+
 def test_corpus_forms_give_the_same_words(planted, tmp_path):
     documents, _ = planted
     documents = documents[:400]

@@ -99,7 +99,7 @@ class WordFinder:
         Every word found with its count, single units included (what a tokenizer needs).
     statistics_ : dict of str to ndarray
         Aligned with ``words_``: ``"frequency"``; ``"cohesion"`` (nats) for ``"ngram_linkage"``
-        (words up to ``max_n`` units) and ``"entropy"``;
+        (words up to ``max_n`` units), ``"entropy"`` and the two-unit words of ``"pmi_cut"``;
         ``"left_entropy"``, ``"right_entropy"`` (nats) for ``"entropy"``. NaN where the
         method does not compute the figure.
     unit_ : {"char", "word"}
@@ -221,10 +221,15 @@ class WordFinder:
             texts += counter.unit_texts(new_units)
             counts = np.concatenate([counts, new_counts])
             lengths = np.concatenate([lengths, np.ones(len(new_units), dtype=np.int64)])
+        # Cohesion of the two-unit words (their pairs are counted exactly); NaN for longer ones.
+        pair_ids = np.zeros((len(lengths), 2), dtype=np.uint32)
+        pair_ids[:len(found["ids"])] = found["ids"][:, :2]
+        cohesion = counter.cohesion(pair_ids, np.minimum(lengths, 2).astype(np.uint8))
+        cohesion[lengths != 2] = np.nan
         keep = counts > 0
         texts = [t for t, k in zip(texts, keep) if k]
         nan = np.full(int(keep.sum()), np.nan)
-        return texts, lengths[keep], counts[keep].astype(np.int64), nan, nan, nan
+        return texts, lengths[keep], counts[keep].astype(np.int64), cohesion[keep], nan, nan
 
     def _ngram_linkage(self, reader: CorpusReader, max_n: int, thresholds: List[float], n_jobs: int) -> Tuple:
         # Exact counts of the n-grams that reach min_count, without holding every rare one.
