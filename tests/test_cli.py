@@ -104,13 +104,18 @@ def test_words_json_and_stdin(corpus_file, capsys, monkeypatch):
     assert code == 0 and json.loads(out2)["words"] == result["words"]
 
 
-def test_words_errors(tmp_path, capsys):
+def test_words_errors(tmp_path, capsys, monkeypatch):
+    import io
+
     code, _, err = run(["words", str(tmp_path / "missing.txt")], capsys)
     assert code == 2 and "missing.txt" in err
     bad = tmp_path / "bad.txt"
     bad.write_bytes("甲乙丙".encode() + b"\xff")
     code, _, err = run(["words", str(bad), "--errors", "strict"], capsys)
     assert code == 2 and "byte offset 9" in err and "bad.txt" in err
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("甲乙\n丙".encode() + b"\xff")))
+    code, _, err = run(["words", "-", "--errors", "strict"], capsys)
+    assert code == 2 and "byte offset 10 of standard input" in err  # the unfinished last line
     code, _, err = run(["words", str(bad), "--top", "0"], capsys)
     assert code == 2 and "--top" in err
 

@@ -121,7 +121,15 @@ def _stdin_documents(errors: str, chunk_bytes: int = 1 << 20) -> Iterator[str]:
     """Standard input as documents of about 1 MiB, cut at line ends."""
     stream = sys.stdin.buffer
     pending = b""
-    offset = 0
+    offset = 0  # of `pending` in standard input
+
+    def decode(data: bytes) -> str:
+        try:
+            return data.decode("utf-8", errors=errors)
+        except UnicodeDecodeError as exc:
+            raise UnicodeDecodeError(exc.encoding, exc.object, exc.start, exc.end,
+                                     f"{exc.reason} at byte offset {offset + exc.start} of standard input") from None
+
     while True:
         block = stream.read(chunk_bytes)
         if not block:
@@ -131,15 +139,11 @@ def _stdin_documents(errors: str, chunk_bytes: int = 1 << 20) -> Iterator[str]:
         if cut == 0:
             pending = data
             continue
-        try:
-            yield data[:cut].decode("utf-8", errors=errors)
-        except UnicodeDecodeError as exc:
-            raise UnicodeDecodeError(exc.encoding, exc.object, exc.start, exc.end,
-                                     f"{exc.reason} at byte offset {offset + exc.start} of standard input") from None
+        yield decode(data[:cut])
         offset += cut
         pending = data[cut:]
     if pending:
-        yield pending.decode("utf-8", errors=errors)
+        yield decode(pending)
 
 
 def _words(args: argparse.Namespace, out: TextIO) -> int:

@@ -110,3 +110,5 @@ def test_bad_input():
         Tokenizer(["北京"], unit="syllable")
     with pytest.raises(UnicodeEncodeError):
         tok.tokenize("\ud800")
+    with pytest.raises(ValueError, match="surrogate"):
+        Tokenizer({"a\ud800b": 1})

@@ -89,10 +89,6 @@ class CorpusReader:
         self._first = next(self._documents, None)
         self._read = False
 
-    @property
-    def empty(self) -> bool:
-        return self._first is None
-
     def size_hint(self) -> Optional[int]:
         """Approximate bytes of the corpus when cheap to know (files and lists of them, texts), else None."""
         corpus = self._corpus

@@ -54,6 +54,10 @@ class Tokenizer:
         for w in words:
             if not isinstance(w, str):
                 raise TypeError(f"vocabulary: words must be str, got {type(w).__name__}")
+            try:
+                w.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError(f"vocabulary: word {w!r} is not valid Unicode (a lone surrogate)") from None
         for c in counts:
             if not (math.isfinite(c) and c > 0):
                 raise ValueError("vocabulary: counts must be finite and positive")

@@ -188,8 +188,8 @@ class WordFinder:
         cells = hint // 8 if hint else 1 << 22
         return min(max(cells, 1 << 16), 1 << 30)
 
-    def _count(self, reader: CorpusReader, max_n: int, neighbours: bool) -> Any:
-        counter = _core.text.NgramCounter(max_n, self.unit_, self.errors, neighbours)
+    def _first_pass(self, reader: CorpusReader, counter: Any) -> Any:
+        """Read the corpus into `counter`; set the corpus figures and the frequency floor."""
         self.n_bytes_ = reader.feed(counter, "counting")
         self.n_units_ = int(counter.n_units)
         self.min_count_ = self.min_count or auto_min_count(self.n_units_)
@@ -197,11 +197,8 @@ class WordFinder:
 
     def _pmi_cut(self, reader: CorpusReader, max_n: int, n_jobs: int) -> Tuple:
         # Pass 1: units exactly, pairs into the count sketch; the units are recorded.
-        counter = _core.text.FrequentNgramCounter(2, self.unit_, self.errors, self._sketch_cells(reader),
-                                                  keep_stream=True, n_jobs=n_jobs)
-        self.n_bytes_ = reader.feed(counter, "counting")
-        self.n_units_ = int(counter.n_units)
-        self.min_count_ = self.min_count or auto_min_count(self.n_units_)
+        counter = self._first_pass(reader, _core.text.FrequentNgramCounter(
+            2, self.unit_, self.errors, self._sketch_cells(reader), keep_stream=True, n_jobs=n_jobs))
         # Pass 2 (replayed): exact counts of the pairs that can reach p_ab >= min_proba; those
         # with PMI (the pair's cohesion) >= min_pmi hold together.
         pair_floor = max(1, math.ceil(self.min_proba * max(self.n_units_, 1) - 1e-9))
@@ -234,11 +231,8 @@ class WordFinder:
     def _ngram_linkage(self, reader: CorpusReader, max_n: int, thresholds: List[float], n_jobs: int) -> Tuple:
         # Exact counts of the n-grams that reach min_count, without holding every rare one.
         # Pass 1 records the units in a temporary file: passes 2 and 3 replay them, no decoding.
-        counter = _core.text.FrequentNgramCounter(max_n, self.unit_, self.errors, self._sketch_cells(reader),
-                                                  keep_stream=True, n_jobs=n_jobs)
-        self.n_bytes_ = reader.feed(counter, "counting")
-        self.n_units_ = int(counter.n_units)
-        self.min_count_ = self.min_count or auto_min_count(self.n_units_)
+        counter = self._first_pass(reader, _core.text.FrequentNgramCounter(
+            max_n, self.unit_, self.errors, self._sketch_cells(reader), keep_stream=True, n_jobs=n_jobs))
         counter.start_second_pass(self.min_count_)
         counter.replay()
         kept_ids, kept_length = counter.cohesive(self.min_count_, [float(t) for t in thresholds])
@@ -258,7 +252,7 @@ class WordFinder:
         return texts, length.astype(np.int64), found["count"].astype(np.int64), coh, nan, nan
 
     def _entropy(self, reader: CorpusReader, max_n: int) -> Tuple:
-        counter = self._count(reader, max_n, neighbours=True)
+        counter = self._first_pass(reader, _core.text.NgramCounter(max_n, self.unit_, self.errors, True))
         stats = counter.statistics(self.min_count_)
         min_entropy = self.min_entropy if self.min_entropy is not None else auto_min_entropy(self.n_units_)
         length = stats["length"]
