@@ -118,6 +118,16 @@ def test_words_errors(tmp_path, capsys, monkeypatch):
     assert code == 2 and "byte offset 10 of standard input" in err  # the unfinished last line
     code, _, err = run(["words", str(bad), "--top", "0"], capsys)
     assert code == 2 and "--top" in err
+    code, _, err = run(["words", str(bad), "--max-memory", "lots"], capsys)
+    assert code == 2 and "max_memory" in err
+
+
+def test_words_under_a_memory_cap(corpus_file, capsys):
+    path, _ = corpus_file
+    code, free, _ = run(["words", str(path), "--top", "50", "--format", "json"], capsys)
+    code2, capped, _ = run(["words", str(path), "--top", "50", "--format", "json", "--max-memory", "2MB"], capsys)
+    assert code == code2 == 0
+    assert json.loads(capped)["words"] == json.loads(free)["words"]
 
 
 def test_version_and_module_entry_point(tmp_path):

@@ -56,6 +56,8 @@ def runtime_functions():
                     if member.startswith("_") and member != "__init__":
                         continue
                     key = f"{sub_name}.{name}.{member}"
+                    if isinstance(value, staticmethod):
+                        value = value.__func__
                     if isinstance(value, property):
                         out[key] = "property"
                     elif callable(value):

@@ -158,7 +158,8 @@ def _words(args: argparse.Namespace, out: TextIO) -> int:
             raise FileNotFoundError(2, "No such file", name)
     corpus = _stdin_documents(args.errors) if args.corpus == ["-"] else [Path(p) for p in args.corpus]
     finder = WordFinder(args.method, max_n=args.max_n, min_count=args.min_count, unit=args.unit,
-                        errors=args.errors, n_jobs=args.jobs, verbose=int(args.verbose))
+                        errors=args.errors, n_jobs=args.jobs, max_memory=args.max_memory,
+                        verbose=int(args.verbose))
     start = time.perf_counter()
     finder.fit(corpus)
     elapsed = time.perf_counter() - start
@@ -273,6 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="invalid UTF-8: replace it, or stop with its byte offset")
     words.add_argument("--jobs", type=int, default=1, metavar="N",
                        help="counting threads (-1: all cores; same result for any N)")
+    words.add_argument("--max-memory", default=None, metavar="SIZE",
+                       help="memory cap, e.g. 1GB or 512MiB: counts past it go to temporary files in $TMPDIR "
+                            "(same result)")
     words.add_argument("--format", choices=("tsv", "json"), default="tsv", help="output format")
 
     demo = sub.add_parser("demo", help="cluster generated graphs, find the words of generated text")

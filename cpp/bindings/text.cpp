@@ -137,14 +137,17 @@ py::dict statistics_dict(const NgramStatistics& s) {
 void bind_text(py::module_& m) {
     bind_streaming(py::class_<NgramCounter>(m, "NgramCounter",
                                             "Streaming counts of unit n-grams (1 .. max_n + 1) with run boundaries."))
-        .def(py::init([](int max_n, const std::string& unit, const std::string& errors, bool neighbours) {
-                 return new NgramCounter(max_n, unit_mode(unit), decode_errors(errors), neighbours);
+        .def(py::init([](int max_n, const std::string& unit, const std::string& errors, bool neighbours,
+                         std::size_t table_budget) {
+                 return new NgramCounter(max_n, unit_mode(unit), decode_errors(errors), neighbours, table_budget);
              }),
-             py::arg("max_n"), py::arg("unit") = "char", py::arg("errors") = "replace", py::arg("neighbours") = true)
+             py::arg("max_n"), py::arg("unit") = "char", py::arg("errors") = "replace", py::arg("neighbours") = true,
+             py::arg("table_budget") = 0)
         .def_property_readonly("n_units", &NgramCounter::n_units)
+        .def_property_readonly("spilled_bytes", &NgramCounter::spilled_bytes)
         .def(
             "statistics",
-            [](const NgramCounter& self, std::uint64_t min_count) {
+            [](NgramCounter& self, std::uint64_t min_count) {
                 NgramStatistics s;
                 {
                     py::gil_scoped_release release;
@@ -160,14 +163,32 @@ void bind_text(py::module_& m) {
                        "n-grams (n >= 2) into a count sketch, pass 2 counts exactly those whose sketch cell "
                        "reaches min_count."))
         .def(py::init([](int max_n, const std::string& unit, const std::string& errors, std::size_t sketch_cells,
-                         bool keep_stream, int n_jobs, std::size_t pair_budget) {
+                         bool keep_stream, int n_jobs, std::size_t pair_budget, std::size_t table_budget) {
                  return new FrequentNgramCounter(max_n, unit_mode(unit), decode_errors(errors), sketch_cells,
-                                                 keep_stream, n_jobs, pair_budget);
+                                                 keep_stream, n_jobs, pair_budget, table_budget);
              }),
              py::arg("max_n"), py::arg("unit") = "char", py::arg("errors") = "replace",
              py::arg("sketch_cells") = std::size_t{1} << 22, py::arg("keep_stream") = false, py::arg("n_jobs") = 1,
-             py::arg("pair_budget") = std::size_t{64} << 20)
+             py::arg("pair_budget") = std::size_t{64} << 20, py::arg("table_budget") = 0)
+        .def_static(
+            "resume",
+            [](FrequentNgramCounter& previous, std::size_t sketch_cells, int n_jobs, std::size_t pair_budget,
+               std::size_t table_budget) {
+                std::unique_ptr<FrequentNgramCounter> next;
+                without_gil([&](const StopToken& stop) {
+                    next = FrequentNgramCounter::resume(previous, sketch_cells, n_jobs, pair_budget, table_budget, stop);
+                });
+                return next;
+            },
+            py::arg("previous"), py::arg("sketch_cells") = std::size_t{1} << 22, py::arg("n_jobs") = 1,
+            py::arg("pair_budget") = std::size_t{64} << 20, py::arg("table_budget") = 0,
+            "A counter that goes on where `previous` stopped: it takes over its units and recorded stream and "
+            "counts them in pass 1, so feeding more text counts the concatenation.")
         .def_property_readonly("pairs_in_sketch", &FrequentNgramCounter::pairs_in_sketch)
+        .def_property_readonly("spilled_bytes", &FrequentNgramCounter::spilled_bytes)
+        .def(
+            "end_second_pass", [](FrequentNgramCounter& self) { self.end_second_pass(); },
+            "End pass 2 (replay does): add up spilled counts, drop those below min_count, free the sketch.")
         .def(
             "replay", [](FrequentNgramCounter& self) { without_gil([&](const StopToken& stop) { self.replay(stop); }); },
             "Pass 2 from the units recorded in pass 1 (keep_stream=True), instead of feeding the corpus again.")
@@ -260,6 +281,9 @@ void bind_text(py::module_& m) {
             py::arg("ids"), py::arg("length"), "Keep these n-grams (rows of ids, first `length` entries; n >= 2).")
         .def("count_only_kept_windows", &FragmentCounter::count_only_kept_windows, py::arg("window"),
              "Count only the fragments whose every window-unit window is kept (0: all).")
+        .def("limit_memory", &FragmentCounter::limit_memory, py::arg("table_budget"), py::arg("min_count"),
+             "Spill the counts past a third of table_budget bytes; fragments() then needs min_count at least this.")
+        .def_property_readonly("spilled_bytes", &FragmentCounter::spilled_bytes)
         .def(
             "replay",
             [](FragmentCounter& self, const FrequentNgramCounter& counter, int n_jobs) {
@@ -272,7 +296,7 @@ void bind_text(py::module_& m) {
             "Read the units `counter` recorded in its first pass instead of the text.")
         .def(
             "fragments",
-            [](const FragmentCounter& self, std::uint64_t min_count) {
+            [](FragmentCounter& self, std::uint64_t min_count) {
                 Fragments f;
                 {
                     py::gil_scoped_release release;

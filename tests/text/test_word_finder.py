@@ -279,3 +279,43 @@ def test_frequent_counter_exact_for_other_orders_and_high_thresholds(planted, ma
         counter.start_second_pass(min_count)
         counter.replay()
         assert counter.statistics(min_count)["ngrams"] == exact.statistics(min_count)["ngrams"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_partial_fit_equals_fit_on_the_whole_corpus(planted, tmp_path, method):
+    documents, _ = planted
+    whole = WordFinder(method).fit(documents)
+    path = tmp_path / "middle.txt"
+    path.write_text("\n".join(documents[700:1500]), encoding="utf-8")
+    finder = WordFinder(method, n_jobs=2)
+    finder.partial_fit(documents[:700])
+    first_words = list(finder.words_)
+    finder.partial_fit(path).partial_fit(documents[1500:])
+    assert finder.n_units_ == whole.n_units_  # the file's line breaks are bytes, not units
+    assert finder.n_bytes_ == whole.n_bytes_ + 799
+    assert finder.vocabulary_ == whole.vocabulary_
+    assert finder.words_ == whole.words_
+    for key in whole.statistics_:
+        np.testing.assert_allclose(finder.statistics_[key], whole.statistics_[key], rtol=1e-12)
+    # fit starts over: the earlier calls' text is gone.
+    again = finder.fit(documents[:700])
+    assert again.words_ == first_words
+
+
+def test_partial_fit_keeps_its_settings(planted):
+    documents, _ = planted
+    finder = WordFinder().partial_fit(documents[:100])
+    finder.max_n = 3
+    with pytest.raises(ValueError, match="partial_fit"):
+        finder.partial_fit(documents[100:200])
+
+
+def test_failed_partial_fit_starts_over(tmp_path, planted):
+    documents, _ = planted
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes("一二".encode() + b"\xff")
+    finder = WordFinder(errors="strict").partial_fit(documents[:300])
+    with pytest.raises(UnicodeDecodeError):
+        finder.partial_fit(bad)
+    finder.partial_fit(documents[300:600])  # the half-read call left nothing behind
+    assert finder.words_ == WordFinder(errors="strict").fit(documents[300:600]).words_

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Literal
+from typing import List, Literal, Optional, Union
 
 import numpy as np
 
 from unsup import _core
 from unsup.text._corpus import Corpus, CorpusReader
+from unsup.utils.memory import parse_bytes
 from unsup.utils.validation import check_positive_int
 
 __all__ = ["NgramStatistics", "ngram_statistics", "resolve_unit"]
-
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def resolve_unit(unit: str, sample: str) -> Literal["char", "word"]:
 
 
 def ngram_statistics(corpus: Corpus, max_n: int = 4, *, unit: str = "auto", errors: str = "replace",
-                     min_count: int = 1) -> NgramStatistics:
+                     min_count: int = 1, max_memory: Optional[Union[int, str]] = None) -> NgramStatistics:
     """Count the n-grams of a corpus and score them (frequency, cohesion, neighbour entropy).
 
     Parameters
@@ -94,6 +94,10 @@ def ngram_statistics(corpus: Corpus, max_n: int = 4, *, unit: str = "auto", erro
         message and ``offset`` attribute give the byte offset.
     min_count : int, default=1
         Keep n-grams counted at least this often (pruned after counting the whole corpus).
+    max_memory : int or str, optional
+        Bytes (or ``"1GB"``, ``"512MiB"``) the count tables may take; past a third of it they
+        are written to temporary files (in ``$TMPDIR``), partitioned by hash, and added up one
+        partition at a time at the end. The statistics do not depend on it. ``None``: no cap.
 
     Returns
     -------
@@ -103,9 +107,10 @@ def ngram_statistics(corpus: Corpus, max_n: int = 4, *, unit: str = "auto", erro
     if max_n > 16:
         raise ValueError(f"max_n must be at most 16, got {max_n}")
     min_count = check_positive_int(min_count, "min_count")
+    budget = 0 if max_memory is None else parse_bytes(max_memory, "max_memory")
     with CorpusReader(corpus, errors=errors) as reader:
         resolved = resolve_unit(unit, reader.sample())
-        counter = _core.text.NgramCounter(max_n, resolved, errors)
+        counter = _core.text.NgramCounter(max_n, resolved, errors, table_budget=budget)
         reader.feed(counter, "counting n-grams")
     raw = counter.statistics(min_count)
     return NgramStatistics(ngrams=raw["ngrams"], length=raw["length"].astype(np.int64),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import numbers
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from unsup import _core
 from unsup.text._corpus import Corpus, CorpusReader
 from unsup.text.statistics import resolve_unit
 from unsup.text.tokenizer import Tokenizer
+from unsup.utils.memory import parse_bytes, resident_bytes
 from unsup.utils.validation import check_n_jobs, check_positive_int
 
 __all__ = ["WordFinder", "auto_min_count", "auto_min_entropy"]
@@ -88,6 +89,13 @@ class WordFinder:
         Threads that count (``None``: 1, ``-1``: all cores) for ``"ngram_linkage"`` and
         ``"pmi_cut"``; decoding stays on one thread, and each further thread holds a count sketch
         of its own (about corpus bytes / 8 per n-gram order). The result does not depend on it.
+    max_memory : int or str, optional
+        Memory cap of the process while fitting, in bytes or as ``"1GB"``, ``"512MiB"``: what the
+        process already holds is set aside and the rest shared by the count sketch and the count
+        tables; past their share, tables are written to temporary files (in ``$TMPDIR``),
+        partitioned by hash, and added up one partition at a time, the rare entries dropped after
+        the merge. The result does not depend on it. ``None``: no cap (sketch of corpus bytes / 8
+        cells per order, tables in memory).
     verbose : int, default=0
         Show a progress bar (bytes read, MB/s; needs tqdm) and log each pass.
 
@@ -108,7 +116,7 @@ class WordFinder:
     min_count_ : int
         The frequency floor used.
     n_bytes_ : int
-        Bytes read in one pass.
+        Bytes read (all ``partial_fit`` calls together).
 
     Examples
     --------
@@ -121,7 +129,8 @@ class WordFinder:
                  min_pmi: float = 1.0, min_proba: float = 1e-7,
                  thresholds: Sequence[float] = (0.0, 2.0, 4.0, 6.0), min_support: float = 30.0,
                  min_entropy: Optional[float] = None, unit: str = "auto", errors: str = "replace",
-                 n_jobs: Optional[int] = None, verbose: int = 0) -> None:
+                 n_jobs: Optional[int] = None, max_memory: Optional[Union[int, str]] = None,
+                 verbose: int = 0) -> None:
         self.method = method
         self.max_n = max_n
         self.min_count = min_count
@@ -133,6 +142,7 @@ class WordFinder:
         self.unit = unit
         self.errors = errors
         self.n_jobs = n_jobs
+        self.max_memory = max_memory
         self.verbose = verbose
 
     # -- fitting -------------------------------------------------------------------------
@@ -150,6 +160,30 @@ class WordFinder:
         -------
         self
         """
+        self.__dict__.pop("_counter", None)  # fit starts over
+        return self._fit(corpus, keep=False)
+
+    def partial_fit(self, corpus: Corpus) -> "WordFinder":
+        """Add ``corpus`` to the text of the earlier ``partial_fit`` calls and rediscover the words.
+
+        The result is the one :meth:`fit` gives on all the texts together, in order (same
+        counts, same words). Each call reads only its new text, but counts again what the
+        earlier calls recorded (replayed from a temporary file of 4 bytes per unit, kept while
+        the finder lives; ``"entropy"`` keeps its counts instead), so a call costs time in
+        proportion to the whole corpus so far. :meth:`fit` starts over.
+
+        Parameters
+        ----------
+        corpus : str, path, or iterable of str and paths
+            More text, as for :meth:`fit`.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(corpus, keep=True)
+
+    def _fit(self, corpus: Corpus, keep: bool) -> "WordFinder":
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
         if self.max_n is not None:
@@ -167,49 +201,107 @@ class WordFinder:
         n_jobs = check_n_jobs(self.n_jobs)
         if not thresholds:
             raise ValueError("thresholds must hold at least one value")
+        budget = self._table_budget()
+        previous = self.__dict__.get("_counter")
+        if previous is not None:
+            settings = (self.method, self.max_n, self.unit, self.errors)
+            if settings != self._counter_settings:
+                raise ValueError("partial_fit: method, max_n, unit and errors must stay those of the first "
+                                 f"call {self._counter_settings}, got {settings}; call fit to start over")
         # Every method reads the corpus once; later passes replay the recorded units.
-        with CorpusReader(corpus, errors=self.errors, verbose=self.verbose) as reader:
-            self.unit_ = resolve_unit(self.unit, reader.sample())
-            max_n = self.max_n or (_PMI_CUT_MAX_LENGTH if self.method == "pmi_cut"
-                                   else 4 if self.unit_ == "char" else 3)
-            if self.method == "pmi_cut":
-                words = self._pmi_cut(reader, max_n, n_jobs)
-            elif self.method == "ngram_linkage":
-                words = self._ngram_linkage(reader, max_n, thresholds, n_jobs)
-            else:
-                words = self._entropy(reader, max_n)
+        try:
+            with CorpusReader(corpus, errors=self.errors, verbose=self.verbose) as reader:
+                if previous is None:
+                    self.unit_ = resolve_unit(self.unit, reader.sample())
+                    self.n_bytes_ = 0
+                max_n = self.max_n or (_PMI_CUT_MAX_LENGTH if self.method == "pmi_cut"
+                                       else 4 if self.unit_ == "char" else 3)
+                if self.method == "pmi_cut":
+                    words, counter = self._pmi_cut(reader, max_n, n_jobs, budget, previous)
+                elif self.method == "ngram_linkage":
+                    words, counter = self._ngram_linkage(reader, max_n, thresholds, n_jobs, budget, previous)
+                else:
+                    words, counter = self._entropy(reader, max_n, budget, previous)
+        except BaseException:
+            self.__dict__.pop("_counter", None)  # half-read text: the earlier calls' counts are gone too
+            raise
+        if keep:
+            self._counter = counter
+            self._counter_settings = (self.method, self.max_n, self.unit, self.errors)
         self._store(*words)
         return self
 
+    def _table_budget(self) -> Optional[int]:
+        """Bytes the count tables and sketch may take under ``max_memory`` (None: no cap)."""
+        if self.max_memory is None:
+            return None
+        cap = parse_bytes(self.max_memory, "max_memory")
+        held = resident_bytes()
+        reserve = (held if held is not None else 64 << 20) + (32 << 20)  # the process, and the results
+        if cap - reserve < 4 << 20:
+            logger.warning("max_memory %d is below what the process already holds (%d bytes): the counts "
+                           "get 4 MiB and spill to disk", cap, reserve)
+        return max(cap - reserve, 4 << 20)
+
     @staticmethod
-    def _sketch_cells(reader: CorpusReader) -> int:
-        """Count-sketch cells per n-gram order: one per 8 bytes of corpus (4 Mi when unknown)."""
+    def _sketch_cells(reader: CorpusReader, orders: int, n_jobs: int, budget: Optional[int],
+                      previous_bytes: int = 0) -> int:
+        """Count-sketch cells per n-gram order: one per 8 bytes of corpus (4 Mi when unknown),
+        within half the budget for all orders and threads."""
         hint = reader.size_hint()
-        cells = hint // 8 if hint else 1 << 22
+        cells = (hint + previous_bytes) // 8 if hint is not None else max(1 << 22, previous_bytes // 8)
+        if budget is not None:
+            cells = min(cells, budget // (2 * max(orders, 1) * n_jobs))
         return min(max(cells, 1 << 16), 1 << 30)
 
-    def _first_pass(self, reader: CorpusReader, counter: Any) -> Any:
-        """Read the corpus into `counter`; set the corpus figures and the frequency floor."""
-        self.n_bytes_ = reader.feed(counter, "counting")
-        self.n_units_ = int(counter.n_units)
-        self.min_count_ = self.min_count or auto_min_count(self.n_units_)
+    def _frequent_counter(self, reader: CorpusReader, max_n: int, n_jobs: int, budget: Optional[int],
+                          previous: Any) -> Any:
+        """Pass 1 (units exactly, n-grams into the sketch; the units recorded), going on from
+        ``previous`` when given; sets the corpus figures and the frequency floor."""
+        cells = self._sketch_cells(reader, max_n - 1, n_jobs, budget, self.n_bytes_)
+        limits = {"pair_budget": 64 << 20, "table_budget": 0}
+        if budget is not None:
+            limits = {"pair_budget": min(64 << 20, budget // 8), "table_budget": budget // 2}
+        if previous is None:
+            counter = _core.text.FrequentNgramCounter(max_n, self.unit_, self.errors, cells, keep_stream=True,
+                                                      n_jobs=n_jobs, **limits)
+        else:
+            counter = _core.text.FrequentNgramCounter.resume(previous, cells, n_jobs, **limits)
+        self._read(reader, counter)
         return counter
 
-    def _pmi_cut(self, reader: CorpusReader, max_n: int, n_jobs: int) -> Tuple:
+    def _read(self, reader: CorpusReader, counter: Any) -> None:
+        self.n_bytes_ += reader.feed(counter, "counting")
+        self.n_units_ = int(counter.n_units)
+        self.min_count_ = self.min_count or auto_min_count(self.n_units_)
+
+    def _fragment_counter(self, counter: Any, max_length: int, budget: Optional[int]) -> Any:
+        fragments = _core.text.FragmentCounter(counter, max_length, self.errors)
+        if budget is not None:
+            fragments.limit_memory(budget // 2, self.min_count_)
+        return fragments
+
+    def _log_spill(self, *counters: Any) -> None:
+        spilled = sum(int(c.spilled_bytes) for c in counters)
+        if spilled:
+            logger.info("WordFinder: %.1f MB of counts spilled to temporary files (max_memory %s)",
+                        spilled / 1e6, self.max_memory)
+
+    def _pmi_cut(self, reader: CorpusReader, max_n: int, n_jobs: int, budget: Optional[int], previous: Any) -> Tuple:
         # Pass 1: units exactly, pairs into the count sketch; the units are recorded.
-        counter = self._first_pass(reader, _core.text.FrequentNgramCounter(
-            2, self.unit_, self.errors, self._sketch_cells(reader), keep_stream=True, n_jobs=n_jobs))
+        counter = self._frequent_counter(reader, 2, n_jobs, budget, previous)
         # Pass 2 (replayed): exact counts of the pairs that can reach p_ab >= min_proba; those
         # with PMI (the pair's cohesion) >= min_pmi hold together.
         pair_floor = max(1, math.ceil(self.min_proba * max(self.n_units_, 1) - 1e-9))
         counter.start_second_pass(pair_floor)
         counter.replay()
         pairs, pair_length = counter.cohesive(pair_floor, [0.0, float(self.min_pmi)])
-        fragments = _core.text.FragmentCounter(counter, max_n, self.errors)
+        fragments = self._fragment_counter(counter, max_n, budget)
         fragments.keep(pairs, pair_length)
         del pairs, pair_length
         fragments.replay(counter, n_jobs)
         found = fragments.fragments(self.min_count_)
+        self._log_spill(counter, fragments)
         counts, new_units, new_counts = _core.text.remove_redundant_words(
             found["ids"], found["length"], found["count"], 1.0)
         texts = list(found["texts"])
@@ -226,22 +318,23 @@ class WordFinder:
         keep = counts > 0
         texts = [t for t, k in zip(texts, keep) if k]
         nan = np.full(int(keep.sum()), np.nan)
-        return texts, lengths[keep], counts[keep].astype(np.int64), cohesion[keep], nan, nan
+        return (texts, lengths[keep], counts[keep].astype(np.int64), cohesion[keep], nan, nan), counter
 
-    def _ngram_linkage(self, reader: CorpusReader, max_n: int, thresholds: List[float], n_jobs: int) -> Tuple:
+    def _ngram_linkage(self, reader: CorpusReader, max_n: int, thresholds: List[float], n_jobs: int,
+                       budget: Optional[int], previous: Any) -> Tuple:
         # Exact counts of the n-grams that reach min_count, without holding every rare one.
         # Pass 1 records the units in a temporary file: passes 2 and 3 replay them, no decoding.
-        counter = self._first_pass(reader, _core.text.FrequentNgramCounter(
-            max_n, self.unit_, self.errors, self._sketch_cells(reader), keep_stream=True, n_jobs=n_jobs))
+        counter = self._frequent_counter(reader, max_n, n_jobs, budget, previous)
         counter.start_second_pass(self.min_count_)
         counter.replay()
         kept_ids, kept_length = counter.cohesive(self.min_count_, [float(t) for t in thresholds])
-        fragments = _core.text.FragmentCounter(counter, 2 * max_n, self.errors)
+        fragments = self._fragment_counter(counter, 2 * max_n, budget)
         fragments.keep(kept_ids, kept_length)
         fragments.count_only_kept_windows(max_n)  # the other pieces cannot be words
         del kept_ids, kept_length
         fragments.replay(counter, n_jobs)
         found = fragments.fragments(self.min_count_)
+        self._log_spill(counter, fragments)
         texts = found["texts"]
         ids, length = found["ids"], found["length"]
         width = ids.shape[1]
@@ -249,11 +342,16 @@ class WordFinder:
                                np.minimum(length, max_n).astype(np.uint8))
         coh[length > max_n] = np.nan
         nan = np.full(len(texts), np.nan)
-        return texts, length.astype(np.int64), found["count"].astype(np.int64), coh, nan, nan
+        return (texts, length.astype(np.int64), found["count"].astype(np.int64), coh, nan, nan), counter
 
-    def _entropy(self, reader: CorpusReader, max_n: int) -> Tuple:
-        counter = self._first_pass(reader, _core.text.NgramCounter(max_n, self.unit_, self.errors, True))
+    def _entropy(self, reader: CorpusReader, max_n: int, budget: Optional[int], previous: Any) -> Tuple:
+        # Every n-gram and its neighbours, counted exactly (past the budget, on disk).
+        counter = previous
+        if counter is None:
+            counter = _core.text.NgramCounter(max_n, self.unit_, self.errors, True, table_budget=budget or 0)
+        self._read(reader, counter)
         stats = counter.statistics(self.min_count_)
+        self._log_spill(counter)
         min_entropy = self.min_entropy if self.min_entropy is not None else auto_min_entropy(self.n_units_)
         length = stats["length"]
         with np.errstate(invalid="ignore"):
@@ -262,7 +360,7 @@ class WordFinder:
                 & (np.minimum(stats["left_entropy"], stats["right_entropy"]) >= min_entropy))
         texts = [t for t, k in zip(stats["ngrams"], keep) if k]
         return (texts, length[keep].astype(np.int64), stats["count"][keep].astype(np.int64), stats["cohesion"][keep],
-                stats["left_entropy"][keep], stats["right_entropy"][keep])
+                stats["left_entropy"][keep], stats["right_entropy"][keep]), counter
 
     def _store(self, texts: List[str], length: np.ndarray, count: np.ndarray, cohesion: np.ndarray,
                left: np.ndarray, right: np.ndarray) -> None:

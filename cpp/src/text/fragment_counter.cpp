@@ -57,21 +57,42 @@ void FragmentCounter::replay(const UnitStream& stream, const UnitVocabulary& uni
     replayed_ = true;
     const std::size_t jobs = static_cast<std::size_t>(resolve_n_jobs(n_jobs));
     if (jobs <= 1) {
-        stream.replay([&](const unit_t* u, std::size_t n) { cut_runs(main_, u, n); }, stop);
+        stream.replay(
+            [&](const unit_t* u, std::size_t n) {
+                cut_runs(main_, u, n);
+                spill_if_over({&main_});
+            },
+            stop);
         return;
     }
     std::vector<Shard> shards(jobs);
-    for (Shard& shard : shards)
+    std::vector<Shard*> all;
+    for (Shard& shard : shards) {
         for (int k = 1; k <= max_length_; ++k) shard.counts.emplace_back(k);
+        all.push_back(&shard);
+    }
     stream.replay(
         [&](const unit_t* u, std::size_t n) {
             const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, jobs);
             parallel_for(cut.size() - 1, static_cast<int>(jobs),
                          [&](std::size_t s) { cut_runs(shards[s], u + cut[s], cut[s + 1] - cut[s]); });
+            spill_if_over(all);
         },
         stop);
-    for (const Shard& shard : shards)
-        for (int k = 1; k <= max_length_; ++k) main_.counts[k - 1].add_all(shard.counts[k - 1]);
+    for (Shard& shard : shards)
+        for (int k = 1; k <= max_length_; ++k) {
+            main_.counts[k - 1].add_all(shard.counts[k - 1]);
+            shard.counts[k - 1].clear();
+        }
+}
+
+void FragmentCounter::spill_if_over(const std::vector<Shard*>& shards) {
+    if (table_budget_ == 0) return;
+    std::size_t bytes = 0;
+    for (const Shard* shard : shards) bytes += tables_memory(shard->counts);
+    if (3 * bytes <= table_budget_) return;
+    for (Shard* shard : shards)
+        for (NgramTable& table : shard->counts) spill_.spill(table);
 }
 
 void FragmentCounter::cut_run(Shard& shard, const unit_t* run, std::size_t n) const {
@@ -109,7 +130,9 @@ std::size_t FragmentCounter::memory_bytes() const {
     return bytes;
 }
 
-Fragments FragmentCounter::fragments(std::uint64_t min_count) const {
+Fragments FragmentCounter::fragments(std::uint64_t min_count) {
+    require(min_count >= floor_, "fragments: min_count below the floor of limit_memory");
+    if (spill_.used()) keep_frequent(main_.counts, 1, floor_, &spill_);
     Fragments f;
     f.max_length = max_length_;
     const std::size_t stride = static_cast<std::size_t>(max_length_);

@@ -9,15 +9,25 @@
 namespace unsup::text {
 
 FrequentNgramCounter::FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors, std::size_t sketch_cells,
-                                           bool keep_stream, int n_jobs, std::size_t pair_budget)
+                                           bool keep_stream, int n_jobs, std::size_t pair_budget,
+                                           std::size_t table_budget)
+    : FrequentNgramCounter(max_n, mode, errors, std::make_shared<UnitVocabulary>(), sketch_cells, keep_stream, n_jobs,
+                           pair_budget, table_budget) {}
+
+FrequentNgramCounter::FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors,
+                                           std::shared_ptr<UnitVocabulary> vocabulary, std::size_t sketch_cells,
+                                           bool keep_stream, int n_jobs, std::size_t pair_budget,
+                                           std::size_t table_budget)
     : max_n_(max_n),
       mode_(mode),
-      vocabulary_(std::make_shared<UnitVocabulary>()),
+      errors_(errors),
+      vocabulary_(std::move(vocabulary)),
       sink_{this},
       reader_(mode, errors, *vocabulary_, /*add=*/true),
       keep_stream_(keep_stream),
       stream_(std::make_unique<UnitStream>()),
-      pair_budget_(pair_budget) {
+      pair_budget_(pair_budget),
+      table_budget_(table_budget) {
     require(max_n >= 1 && max_n <= 16, "max_n must be in [1, 16]");
     require(sketch_cells <= (std::size_t{1} << 34), "sketch_cells too large");
     std::size_t cells = std::size_t{1} << 16;
@@ -35,6 +45,23 @@ FrequentNgramCounter::FrequentNgramCounter(int max_n, UnitMode mode, DecodeError
     batch_limit_ = shards_.size() > 1 ? std::size_t{1} << 16 : std::size_t{1} << 12;  // amortise the threads
 }
 
+std::unique_ptr<FrequentNgramCounter> FrequentNgramCounter::resume(FrequentNgramCounter& previous,
+                                                                   std::size_t sketch_cells, int n_jobs,
+                                                                   std::size_t pair_budget, std::size_t table_budget,
+                                                                   const StopToken& stop) {
+    require(previous.keep_stream_, "resume: the previous counter did not keep its stream");
+    require(previous.pass_ == 2, "resume: the previous counter is still in its first pass");
+    std::unique_ptr<FrequentNgramCounter> next(new FrequentNgramCounter(previous.max_n_, previous.mode_,
+                                                                        previous.errors_, previous.vocabulary_,
+                                                                        sketch_cells, true, n_jobs, pair_budget,
+                                                                        table_budget));
+    next->stream_ = std::move(previous.stream_);
+    previous.stream_ = std::make_unique<UnitStream>();
+    previous.keep_stream_ = false;
+    next->stream_->replay([&](const unit_t* u, std::size_t n) { next->count_first_batch(u, n); }, stop);
+    return next;
+}
+
 void FrequentNgramCounter::feed(const unsigned char* data, std::size_t size) { reader_.feed(data, size, sink_); }
 
 void FrequentNgramCounter::finish() {
@@ -46,39 +73,45 @@ void FrequentNgramCounter::flush_batch() {
     if (batch_.empty()) return;
     if (pass_ == 1) {
         if (keep_stream_) stream_->append(batch_.data(), batch_.size());
-        // Thread s counts piece s of the batch (whole runs) into counters of its own, added up
-        // when pass 1 ends: the sums do not depend on the split.
-        const std::vector<std::size_t> cut = UnitStream::split_runs(batch_.data(), batch_.size(), shards_.size());
-        parallel_for(cut.size() - 1, static_cast<int>(shards_.size()), [&](std::size_t s) {
-            count_first(batch_.data() + cut[s], cut[s + 1] - cut[s], shards_[s], s == 0 ? sketch_ : shards_[s].sketch);
-        });
-        // Pairs are counted exactly while their tables are small (pass 2 then skips them); past
-        // the budget they move into the sketch, which bounds the memory of large corpora.
-        if (!pairs_in_sketch_) {
-            std::size_t bytes = 0;
-            for (const FirstPassShard& shard : shards_) bytes += shard.pairs.memory_bytes();
-            if (bytes > pair_budget_) {
-                for (std::size_t s = 0; s < shards_.size(); ++s) {
-                    std::vector<std::uint8_t>& sketch = s == 0 ? sketch_ : shards_[s].sketch;
-                    const NgramTable& pairs = shards_[s].pairs;
-                    std::size_t cells[17];
-                    for (std::size_t slot = 0; slot < pairs.capacity(); ++slot) {
-                        const std::uint64_t c = pairs.count_at(slot);
-                        if (c == 0) continue;
-                        sketch_cells(pairs.key_at(slot), 2, cells);
-                        sketch[cells[2]] = static_cast<std::uint8_t>(std::min<std::uint64_t>(255, sketch[cells[2]] + c));
-                    }
-                    shards_[s].pairs = NgramTable(2);
-                }
-                pairs_in_sketch_ = true;
-            }
-        }
+        count_first_batch(batch_.data(), batch_.size());
     } else {
         require(!replayed_, "feed: pass 2 was replayed from the recorded units");
+        require(!ended_, "feed: pass 2 has ended");
         fed_second_pass_ = true;
         count_frequent(batch_.data(), batch_.size(), tables_);
+        spill_if_over({&tables_});
     }
     batch_.clear();
+}
+
+void FrequentNgramCounter::count_first_batch(const unit_t* u, std::size_t n) {
+    // Thread s counts piece s of the batch (whole runs) into counters of its own, added up
+    // when pass 1 ends: the sums do not depend on the split.
+    const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, shards_.size());
+    parallel_for(cut.size() - 1, static_cast<int>(shards_.size()), [&](std::size_t s) {
+        count_first(u + cut[s], cut[s + 1] - cut[s], shards_[s], s == 0 ? sketch_ : shards_[s].sketch);
+    });
+    // Pairs are counted exactly while their tables are small (pass 2 then skips them); past
+    // the budget they move into the sketch, which bounds the memory of large corpora.
+    if (!pairs_in_sketch_) {
+        std::size_t bytes = 0;
+        for (const FirstPassShard& shard : shards_) bytes += shard.pairs.memory_bytes();
+        if (bytes > pair_budget_) {
+            for (std::size_t s = 0; s < shards_.size(); ++s) {
+                std::vector<std::uint8_t>& sketch = s == 0 ? sketch_ : shards_[s].sketch;
+                const NgramTable& pairs = shards_[s].pairs;
+                std::size_t cells[17];
+                for (std::size_t slot = 0; slot < pairs.capacity(); ++slot) {
+                    const std::uint64_t c = pairs.count_at(slot);
+                    if (c == 0) continue;
+                    sketch_cells(pairs.key_at(slot), 2, cells);
+                    sketch[cells[2]] = static_cast<std::uint8_t>(std::min<std::uint64_t>(255, sketch[cells[2]] + c));
+                }
+                shards_[s].pairs = NgramTable(2);
+            }
+            pairs_in_sketch_ = true;
+        }
+    }
 }
 
 void FrequentNgramCounter::replay(const StopToken& stop) {
@@ -88,22 +121,62 @@ void FrequentNgramCounter::replay(const StopToken& stop) {
     replayed_ = true;
     const std::size_t jobs = shards_.size();
     if (jobs <= 1) {
-        stream_->replay([&](const unit_t* u, std::size_t n) { count_frequent(u, n, tables_); }, stop);
+        stream_->replay(
+            [&](const unit_t* u, std::size_t n) {
+                count_frequent(u, n, tables_);
+                spill_if_over({&tables_});
+            },
+            stop);
+        end_second_pass();
         return;
     }
     // Thread s counts piece s of every block (whole runs) into tables of its own, added up below.
     std::vector<std::vector<NgramTable>> pieces(jobs);
-    for (auto& tables : pieces)
+    std::vector<std::vector<NgramTable>*> all;
+    for (auto& tables : pieces) {
         for (int k = 1; k <= max_n_; ++k) tables.emplace_back(k);
+        all.push_back(&tables);
+    }
     stream_->replay(
         [&](const unit_t* u, std::size_t n) {
             const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, jobs);
             parallel_for(cut.size() - 1, static_cast<int>(jobs),
                          [&](std::size_t s) { count_frequent(u + cut[s], cut[s + 1] - cut[s], pieces[s]); });
+            spill_if_over(all);
         },
         stop);
     for (auto& tables : pieces)
-        for (int k = 2; k <= max_n_; ++k) tables_[k - 1].add_all(tables[k - 1]);
+        for (int k = 2; k <= max_n_; ++k) {
+            tables_[k - 1].add_all(tables[k - 1]);
+            tables[k - 1].clear();
+        }
+    end_second_pass();
+}
+
+void FrequentNgramCounter::spill_if_over(std::vector<std::vector<NgramTable>*> tables) {
+    if (table_budget_ == 0) return;
+    const int first = pairs_in_sketch_ ? 2 : 3;  // orders counted in pass 2
+    std::size_t bytes = 0;
+    for (const auto* t : tables) bytes += tables_memory(*t, first);
+    if (3 * bytes <= table_budget_) return;
+    for (auto* t : tables)
+        for (std::size_t k = static_cast<std::size_t>(first); k <= t->size(); ++k) spill_.spill((*t)[k - 1]);
+}
+
+void FrequentNgramCounter::end_second_pass() {
+    require(pass_ == 2, "end_second_pass: the second pass has not started");
+    if (ended_) return;
+    finish();  // the run a fed pass 2 left open
+    ended_ = true;
+    // Spilled counts are added up partition by partition, keeping the n-grams that reach
+    // min_count (pruned after the merge); tables that stayed in memory are left as counted.
+    if (spill_.used()) keep_frequent(tables_, 2, min_count_, &spill_);
+    std::vector<std::uint8_t>().swap(sketch_);
+}
+
+void FrequentNgramCounter::require_counts() const {
+    require(pass_ == 2, "the counts need the second pass");
+    require(!spill_.used(), "pass 2 spilled counts to disk: call end_second_pass before reading them");
 }
 
 void FrequentNgramCounter::start_second_pass(std::uint64_t min_count) {
@@ -217,14 +290,14 @@ std::size_t FrequentNgramCounter::memory_bytes() const {
 }
 
 NgramStatistics FrequentNgramCounter::statistics(std::uint64_t min_count) const {
-    require(pass_ == 2, "statistics need the second pass");
+    require_counts();
     require(min_count >= min_count_, "min_count below the second pass's threshold");
-    return collect_statistics(tables_, max_n_, /*neighbours=*/false, *vocabulary_, mode_, n_units(), min_count);
+    return collect_statistics(tables_, max_n_, /*neighbours=*/{}, *vocabulary_, mode_, n_units(), min_count);
 }
 
 void FrequentNgramCounter::cohesive(std::uint64_t min_count, const std::vector<double>& thresholds,
                                     std::vector<unit_t>& ids, std::vector<std::uint8_t>& length) const {
-    require(pass_ == 2, "cohesive n-grams need the second pass");
+    require_counts();
     require(min_count >= min_count_, "min_count below the second pass's threshold");
     require(!thresholds.empty(), "thresholds must hold at least one value");
     ids.clear();
@@ -248,6 +321,7 @@ void FrequentNgramCounter::cohesive(std::uint64_t min_count, const std::vector<d
 }
 
 std::uint64_t FrequentNgramCounter::count(const unit_t* ids, int n) const {
+    require_counts();
     if (n < 1 || n > max_n_) return 0;
     for (int i = 0; i < n; ++i)
         if (ids[i] == kBoundary || ids[i] == kUnknownUnit) return 0;

@@ -4,17 +4,19 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 #include "unsup/common.hpp"
 
 namespace unsup::text {
-NgramCounter::NgramCounter(int max_n, UnitMode mode, DecodeErrors errors, bool neighbours)
+NgramCounter::NgramCounter(int max_n, UnitMode mode, DecodeErrors errors, bool neighbours, std::size_t table_budget)
     : max_n_(max_n),
       mode_(mode),
       neighbours_(neighbours),
       vocabulary_(std::make_shared<UnitVocabulary>()),
       sink_{this},
-      reader_(mode, errors, *vocabulary_, /*add=*/true) {
+      reader_(mode, errors, *vocabulary_, /*add=*/true),
+      table_budget_(table_budget) {
     require(max_n >= 1 && max_n <= 16, "max_n must be in [1, 16]");
     const int k_max = max_n + (neighbours ? 1 : 0);
     for (int k = 1; k <= k_max; ++k) tables_.emplace_back(k);
@@ -31,6 +33,12 @@ void NgramCounter::push_unit(unit_t id) {
     // Every k-gram that ends with this unit (the run's opening boundary included).
     const std::size_t w = window_.size();
     for (std::size_t k = 1; k <= w; ++k) tables_[k - 1].add(&window_[w - k], 1);
+    ++n_units_;
+    if (table_budget_ != 0 && ++units_unchecked_ >= (1u << 16)) {
+        units_unchecked_ = 0;
+        if (3 * tables_memory(tables_) > table_budget_)
+            for (NgramTable& table : tables_) spill_.spill(table);
+    }
 }
 
 void NgramCounter::end_run() {
@@ -41,13 +49,6 @@ void NgramCounter::end_run() {
     const std::size_t w = window_.size();
     for (std::size_t k = 2; k <= w; ++k) tables_[k - 1].add(&window_[w - k], 1);
     in_run_ = false;
-}
-
-std::uint64_t NgramCounter::n_units() const {
-    std::uint64_t n = 0;
-    const NgramTable& unigrams = tables_[0];
-    for (std::size_t slot = 0; slot < unigrams.capacity(); ++slot) n += unigrams.count_at(slot);
-    return n;
 }
 
 std::size_t NgramCounter::memory_bytes() const {
@@ -69,11 +70,82 @@ double ngram_cohesion(const std::vector<NgramTable>& tables, const unit_t* key, 
     return cohesion;
 }
 
-NgramStatistics NgramCounter::statistics(std::uint64_t min_count) const {
-    return collect_statistics(tables_, max_n_, neighbours_, *vocabulary_, mode_, n_units(), min_count);
+void NeighbourSums::add(const NgramTable& grams, const NgramTable& longer) {
+    const int n = longer.k() - 1;
+    for (std::size_t slot = 0; slot < longer.capacity(); ++slot) {
+        const std::uint64_t c = longer.count_at(slot);
+        if (c == 0) continue;
+        const unit_t* key = longer.key_at(slot);
+        const double cf = static_cast<double>(c), clogc = cf * std::log(cf);
+        if (key[0] != kBoundary && key[n - 1] != kBoundary) {  // w = key[0, n), right neighbour key[n]
+            const std::int64_t at = grams.find(key);
+            if (at >= 0) {
+                right_sum[static_cast<std::size_t>(at)] += cf;
+                right_clogc[static_cast<std::size_t>(at)] += clogc;
+            }
+        }
+        if (key[1] != kBoundary && key[n] != kBoundary) {  // w = key[1, n + 1), left neighbour key[0]
+            const std::int64_t at = grams.find(key + 1);
+            if (at >= 0) {
+                left_sum[static_cast<std::size_t>(at)] += cf;
+                left_clogc[static_cast<std::size_t>(at)] += clogc;
+            }
+        }
+    }
 }
 
-NgramStatistics collect_statistics(const std::vector<NgramTable>& tables_, int max_n_, bool neighbours_,
+NgramStatistics NgramCounter::statistics(std::uint64_t min_count) {
+    if (spill_.used()) return spilled_statistics(min_count);
+    std::function<NeighbourSums(int)> sums;
+    if (neighbours_)  // one order at a time: the sums take 32 bytes per slot
+        sums = [this](int n) {
+            NeighbourSums s(tables_[n - 1].capacity());
+            s.add(tables_[n - 1], tables_[n]);
+            return s;
+        };
+    return collect_statistics(tables_, max_n_, sums, *vocabulary_, mode_, n_units_, min_count);
+}
+
+NgramStatistics NgramCounter::spilled_statistics(std::uint64_t min_count) {
+    for (NgramTable& table : tables_) spill_.spill(table);  // every count on disk; counting may go on
+    const std::size_t k_max = tables_.size();
+    auto partition = [&](std::size_t part) {
+        std::vector<NgramTable> counts;
+        for (std::size_t k = 1; k <= k_max; ++k) counts.emplace_back(static_cast<int>(k));
+        spill_.load(part, counts);
+        return counts;
+    };
+    // The n-grams (no boundary) counted at least min_count times, with their exact counts;
+    // their parts are at least as frequent, so the cohesions find them here too.
+    std::vector<NgramTable> frequent;
+    for (int k = 1; k <= max_n_; ++k) frequent.emplace_back(k);
+    for (std::size_t part = 0; part < spill_.parts(); ++part) {
+        const std::vector<NgramTable> counts = partition(part);
+        for (int k = 1; k <= max_n_; ++k) {
+            const NgramTable& t = counts[static_cast<std::size_t>(k) - 1];
+            for (std::size_t slot = 0; slot < t.capacity(); ++slot) {
+                const std::uint64_t c = t.count_at(slot);
+                const unit_t* key = t.key_at(slot);
+                if (c == 0 || c < min_count || std::find(key, key + k, kBoundary) != key + k) continue;
+                frequent[static_cast<std::size_t>(k) - 1].add(key, c);
+            }
+        }
+    }
+    std::vector<NeighbourSums> sums;
+    if (neighbours_) {
+        for (int n = 1; n <= max_n_; ++n) sums.emplace_back(frequent[n - 1].capacity());
+        for (std::size_t part = 0; part < spill_.parts(); ++part) {
+            const std::vector<NgramTable> counts = partition(part);
+            for (int n = 1; n <= max_n_; ++n) sums[n - 1].add(frequent[n - 1], counts[n]);
+        }
+    }
+    std::function<NeighbourSums(int)> take;
+    if (neighbours_) take = [&sums](int n) { return std::move(sums[n - 1]); };
+    return collect_statistics(frequent, max_n_, take, *vocabulary_, mode_, n_units_, min_count);
+}
+
+NgramStatistics collect_statistics(const std::vector<NgramTable>& tables_, int max_n_,
+                                   const std::function<NeighbourSums(int)>& neighbours,
                                    const UnitVocabulary& vocabulary, UnitMode mode_, std::uint64_t n_units,
                                    std::uint64_t min_count) {
     NgramStatistics s;
@@ -86,35 +158,8 @@ NgramStatistics collect_statistics(const std::vector<NgramTable>& tables_, int m
 
     for (int n = 1; n <= max_n_; ++n) {
         const NgramTable& grams = tables_[n - 1];
-        // Neighbour distributions from the (n + 1)-grams: sum of counts and of c ln c per n-gram.
-        std::vector<double> left_sum, left_clogc, right_sum, right_clogc;
-        if (neighbours_) {
-            left_sum.assign(grams.capacity(), 0.0);
-            left_clogc.assign(grams.capacity(), 0.0);
-            right_sum.assign(grams.capacity(), 0.0);
-            right_clogc.assign(grams.capacity(), 0.0);
-        }
-        const NgramTable& longer = tables_[neighbours_ ? n : n - 1];
-        for (std::size_t slot = 0; neighbours_ && slot < longer.capacity(); ++slot) {
-            const std::uint64_t c = longer.count_at(slot);
-            if (c == 0) continue;
-            const unit_t* key = longer.key_at(slot);
-            const double cf = static_cast<double>(c), clogc = cf * std::log(cf);
-            if (key[0] != kBoundary && key[n - 1] != kBoundary) {  // w = key[0, n), right neighbour key[n]
-                const std::int64_t at = grams.find(key);  // always present: counted with its extension
-                if (at >= 0) {
-                    right_sum[static_cast<std::size_t>(at)] += cf;
-                    right_clogc[static_cast<std::size_t>(at)] += clogc;
-                }
-            }
-            if (key[1] != kBoundary && key[n] != kBoundary) {  // w = key[1, n + 1), left neighbour key[0]
-                const std::int64_t at = grams.find(key + 1);
-                if (at >= 0) {
-                    left_sum[static_cast<std::size_t>(at)] += cf;
-                    left_clogc[static_cast<std::size_t>(at)] += clogc;
-                }
-            }
-        }
+        std::optional<NeighbourSums> sums;
+        if (neighbours) sums = neighbours(n);
         for (std::size_t slot = 0; slot < grams.capacity(); ++slot) {
             const std::uint64_t c = grams.count_at(slot);
             if (c == 0 || c < min_count) continue;
@@ -128,8 +173,8 @@ NgramStatistics collect_statistics(const std::vector<NgramTable>& tables_, int m
             s.length.push_back(static_cast<std::uint8_t>(n));
             s.count.push_back(c);
             s.cohesion.push_back(cohesion);
-            s.left_entropy.push_back(neighbours_ ? std::max(0.0, entropy(left_sum[slot], left_clogc[slot])) : nan);
-            s.right_entropy.push_back(neighbours_ ? std::max(0.0, entropy(right_sum[slot], right_clogc[slot])) : nan);
+            s.left_entropy.push_back(sums ? std::max(0.0, entropy(sums->left_sum[slot], sums->left_clogc[slot])) : nan);
+            s.right_entropy.push_back(sums ? std::max(0.0, entropy(sums->right_sum[slot], sums->right_clogc[slot])) : nan);
         }
     }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "unsup/text/count_spill.hpp"
 #include "unsup/text/lexicon.hpp"
 #include "unsup/text/ngram_table.hpp"
 #include "unsup/text/unit_reader.hpp"
@@ -40,6 +41,17 @@ public:
         filter_window_ = window;
     }
 
+    /// Bounds the memory of the counts: past a third of `table_budget` bytes (0: no limit) they
+    /// are spilled to temporary files, and `fragments` adds them up partition by partition,
+    /// keeping only the fragments counted at least `min_count` times (its floor from then on).
+    void limit_memory(std::size_t table_budget, std::uint64_t min_count) {
+        require(min_count >= 1, "min_count must be >= 1");
+        table_budget_ = table_budget;
+        floor_ = min_count;
+    }
+    /// Bytes of counts written to temporary files so far.
+    std::uint64_t spilled_bytes() const { return spill_.bytes_written(); }
+
     void feed(const unsigned char* data, std::size_t size) { reader_.feed(data, size, sink_); }
     /// Reads the recorded units of the first pass instead of the text, on `n_jobs` threads (each
     /// counts its share of every block into tables of its own, added up at the end). The stream
@@ -49,8 +61,9 @@ public:
     std::uint64_t bytes_seen() const { return reader_.bytes_seen(); }
     std::size_t memory_bytes() const;
 
-    /// Fragments counted at least `min_count` times, by length then count (descending) then ids.
-    Fragments fragments(std::uint64_t min_count) const;
+    /// Fragments counted at least `min_count` times (at least `limit_memory`'s floor), by length
+    /// then count (descending) then ids. Adds up the spilled counts first.
+    Fragments fragments(std::uint64_t min_count);
 
     /// Whether every `window`-unit window of `ids[0, n)` is a kept n-gram (n <= window: the
     /// fragment itself must be kept; single units always pass). `window` must be >= 1.
@@ -68,12 +81,17 @@ private:
         void end_run() {
             self->cut_run(self->main_, self->run_.data(), self->run_.size());
             self->run_.clear();
+            if (++self->runs_unchecked_ >= 4096) {
+                self->runs_unchecked_ = 0;
+                self->spill_if_over({&self->main_});
+            }
         }
         void other(std::uint64_t, std::uint64_t) {}
     };
     void cut_run(Shard& shard, const unit_t* run, std::size_t n) const;
     void cut_runs(Shard& shard, const unit_t* u, std::size_t n) const;
     bool kept(const unit_t* ids, int n) const;
+    void spill_if_over(const std::vector<Shard*>& shards);
 
     std::shared_ptr<UnitVocabulary> vocabulary_;
     UnitMode mode_;
@@ -85,6 +103,10 @@ private:
     Lexicon kept_;                    // kept n-grams as a trie: one probe per unit of a walk
     Shard main_;                      // the counts
     std::vector<unit_t> run_;
+    std::size_t table_budget_ = 0;    // 0: no limit
+    std::uint64_t floor_ = 1;         // fragments rarer than this may be dropped
+    std::size_t runs_unchecked_ = 0;  // runs fed since the last look at the memory
+    CountSpill spill_;
 };
 
 }  // namespace unsup::text

@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "unsup/text/count_spill.hpp"
 #include "unsup/text/ngram_counter.hpp"
 #include "unsup/text/ngram_table.hpp"
 #include "unsup/text/unit_reader.hpp"
@@ -29,8 +30,21 @@ public:
     /// `n_jobs`: threads for counting (the decoding stays on the calling thread); the results do
     /// not depend on it. Each thread beyond the first holds a sketch of its own in pass 1.
     /// `pair_budget`: bytes of exact pair tables beyond which pairs join the sketch.
+    /// `table_budget`: bytes for the exact tables of pass 2 (0: no limit); past a third of it
+    /// (a table doubling when it grows stays within it) they are spilled to temporary files and
+    /// added up, partition by partition, when pass 2 ends.
     FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors, std::size_t sketch_cells,
-                         bool keep_stream = false, int n_jobs = 1, std::size_t pair_budget = std::size_t{64} << 20);
+                         bool keep_stream = false, int n_jobs = 1, std::size_t pair_budget = std::size_t{64} << 20,
+                         std::size_t table_budget = 0);
+
+    /// A counter that goes on where `previous` (built with keep_stream, pass 2 started) stopped:
+    /// it takes over previous's units and recorded stream and counts them in pass 1, so that
+    /// feeding more text counts the concatenation exactly as one counter reading it all would
+    /// (same unit ids, same counts). `previous` keeps its counts, not its stream. The other
+    /// arguments are the constructor's; the mode and decoding policy are previous's.
+    static std::unique_ptr<FrequentNgramCounter> resume(FrequentNgramCounter& previous, std::size_t sketch_cells,
+                                                        int n_jobs, std::size_t pair_budget,
+                                                        std::size_t table_budget, const StopToken& stop);
 
     void feed(const unsigned char* data, std::size_t size);
     void finish();
@@ -41,6 +55,12 @@ public:
     /// (with several threads, each counts its share of every block into tables of its own,
     /// added up at the end). Once; not after feeding pass 2.
     void replay(const StopToken& stop);
+    /// Ends pass 2 (`replay` does it): adds up the spilled counts (keeping the n-grams counted
+    /// at least min_count times) and frees the sketch. Needed after feeding pass 2 when the tables
+    /// spilled; idempotent.
+    void end_second_pass();
+    /// Bytes of counts written to temporary files so far.
+    std::uint64_t spilled_bytes() const { return spill_.bytes_written(); }
     /// The units of pass 1 (empty without `keep_stream`).
     const UnitStream& stream() const { return *stream_; }
 
@@ -63,7 +83,8 @@ public:
     /// lengths. Nothing is materialised for the others.
     void cohesive(std::uint64_t min_count, const std::vector<double>& thresholds, std::vector<unit_t>& ids,
                   std::vector<std::uint8_t>& length) const;
-    /// Count and cohesion of the n-gram `ids[0, n)` (0 and NaN when it was not counted).
+    /// Count and cohesion of the n-gram `ids[0, n)` (0 and NaN when it was not counted; below
+    /// the threshold, n-grams are counted only as the sketch let them, and not at all after a spill).
     std::uint64_t count(const unit_t* ids, int n) const;
     double cohesion(const unit_t* ids, int n) const;
 
@@ -92,11 +113,21 @@ private:
     void count_frequent(const unit_t* u, std::size_t n, std::vector<NgramTable>& exact) const;
     void sketch_cells(const unit_t* u, std::size_t len, std::size_t* cells) const;
     void flush_batch();
+    /// Pass 1 over `u[0, n)` (whole runs) on every thread; pairs join the sketch past their budget.
+    void count_first_batch(const unit_t* u, std::size_t n);
+    FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors, std::shared_ptr<UnitVocabulary> vocabulary,
+                         std::size_t sketch_cells, bool keep_stream, int n_jobs, std::size_t pair_budget,
+                         std::size_t table_budget);
+    /// Spills the n-grams counted in pass 2 into `tables` when those tables pass the budget.
+    void spill_if_over(std::vector<std::vector<NgramTable>*> tables);
+    /// Queries need every count of pass 2 in the tables.
+    void require_counts() const;
     static constexpr std::uint64_t kSketchSeed = 0x2545F4914F6CDD1DULL;
     static constexpr std::size_t kLine = 64;  // sketch bytes that one position's n-grams share
 
     int max_n_;
     UnitMode mode_;
+    DecodeErrors errors_;
     std::shared_ptr<UnitVocabulary> vocabulary_;
     Sink sink_;
     UnitReader<Sink> reader_;
@@ -107,6 +138,9 @@ private:
     bool replayed_ = false, fed_second_pass_ = false;  // pass 2 reads the units once, one way
     bool pairs_in_sketch_ = false;         // pairs outgrew pair_budget_ in pass 1
     std::size_t pair_budget_;
+    std::size_t table_budget_;
+    bool ended_ = false;                   // pass 2 ended: tables final, sketch freed
+    CountSpill spill_;                     // pass 2 counts past table_budget_
     std::size_t pair_cells_ = 0;          // the sketch's first cells: pairs
     std::size_t n_lines_ = 0, band_ = 0;  // then lines for longer n-grams; cells per order in a line
     std::vector<FirstPassShard> shards_;   // one per thread

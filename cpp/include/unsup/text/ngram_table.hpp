@@ -54,6 +54,11 @@ public:
         }
     }
 
+    /// Empties the table and gives its memory back.
+    void clear() {
+        std::vector<unit_t>().swap(data_);
+        rehash(64);
+    }
 
     /// Adds every count of `other` (same k).
     void add_all(const NgramTable& other) {

@@ -7,13 +7,14 @@
 #include <vector>
 
 #include "unsup/common.hpp"
+#include "unsup/temporary_file.hpp"
 #include "unsup/text/unit_reader.hpp"
 
 namespace unsup::text {
 
 /// Unit ids of the whole corpus, runs ended by kBoundary, appended during the first pass and
 /// read back by later ones instead of decoding the text again. It lives in an anonymous
-/// temporary file (the system's temporary directory), written and read in blocks, so it costs
+/// temporary file (in $TMPDIR, or /tmp), written and read in blocks, so it costs
 /// disk and page cache rather than the process's memory (unless the temporary directory is a
 /// tmpfs): 4 bytes per unit.
 class UnitStream {
@@ -28,8 +29,7 @@ public:
     void append(const unit_t* ids, std::size_t n) {
         if (n == 0) return;
         if (file_ == nullptr) {
-            file_ = std::tmpfile();
-            if (file_ == nullptr) throw std::runtime_error("cannot create a temporary file for the unit stream");
+            file_ = open_temporary_file();
         }
         if (std::fwrite(ids, sizeof(unit_t), n, file_) != n)
             throw std::runtime_error("cannot write the unit stream to its temporary file (disk full?)");
