@@ -25,6 +25,7 @@ Setup (benchmark environment only; none of these are dependencies of unsup)::
     python benchmarks/words_bench.py                       # everything
     python benchmarks/words_bench.py --methods ngram_linkage pmi_cut --skip-peers
     python benchmarks/words_bench.py --skip-peers --scale-gb 1  # + a 1 GB synthetic corpus
+    python benchmarks/words_bench.py --skip-peers --methods ngram_linkage --scale-gb 1 --max-memory 1GB
 
 nlp-zero needs ``collections.Iterable`` on Python >= 3.10; the child aliases it to
 ``collections.abc.Iterable`` before importing it.
@@ -210,7 +211,7 @@ def child(method: str, corpus: Path, out: Path) -> None:
     baseline = _peak_rss()
     wall0, cpu0 = time.perf_counter(), time.process_time()
     if method in OURS:
-        finder = WordFinder(method).fit(corpus)
+        finder = WordFinder(method, max_memory=os.environ.get("UNSUP_BENCH_MAX_MEMORY") or None).fit(corpus)
         words = finder.vocabulary_
         ranked = finder.words_  # words of two or more units, by count
     elif method == "nlpzero":
@@ -332,7 +333,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--corpus-mb", type=float, default=20.0, help="size of the throughput corpus (default 20)")
     parser.add_argument("--scale-gb", type=float, default=0.0,
                         help="also run the default method on a synthetic corpus of this many GB (e.g. 1)")
+    parser.add_argument("--max-memory", default=None, metavar="SIZE",
+                        help="WordFinder(max_memory=SIZE) in our runs, e.g. 1GB (default: no cap)")
     args = parser.parse_args(argv)
+    if args.max_memory:
+        os.environ["UNSUP_BENCH_MAX_MEMORY"] = args.max_memory
     if args.child:
         child(args.child[0], Path(args.child[1]), Path(args.child[2]))
         return 0
@@ -345,7 +350,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     reference = {t for s in sentences for t in s} | set(dictionary)
     methods = list(args.methods) + ([] if args.skip_peers else list(PEERS))
     print(f"machine: {platform.processor() or platform.machine()} | {os.cpu_count()} logical cores | "
-          f"{platform.platform()} | Python {platform.python_version()}")
+          f"{platform.platform()} | Python {platform.python_version()} | max_memory {args.max_memory}")
     for name, path in corpora.items():
         print(f"corpus {name}: {path.stat().st_size / 1e6:.2f} MB")
     rows = []
