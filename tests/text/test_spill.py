@@ -73,6 +73,8 @@ def test_frequent_and_fragment_counters_spill_to_the_same_counts(text, n_jobs):
 
     plain = run(0)
     capped = run(1 << 14)
+    with pytest.raises(ValueError, match="floor"):
+        capped[1].fragments(2)  # counts below the floor may have been dropped
     assert plain[0].spilled_bytes == plain[1].spilled_bytes == 0
     assert capped[0].spilled_bytes > 0 and capped[1].spilled_bytes > 0
     assert_same(plain[2], capped[2])
@@ -143,3 +145,14 @@ def test_parse_bytes_rejects(value):
     if value is not None:
         with pytest.raises(ValueError, match="max_memory"):
             WordFinder(max_memory=value).fit(["一二三"])
+
+
+def test_resume_needs_a_recorded_first_pass():
+    plain = _core.text.FrequentNgramCounter(2, "char", "replace", 1 << 16)
+    plain.feed("一二三".encode())
+    plain.start_second_pass(1)
+    with pytest.raises(ValueError, match="keep its stream"):
+        _core.text.FrequentNgramCounter.resume(plain)
+    recording = _core.text.FrequentNgramCounter(2, "char", "replace", 1 << 16, keep_stream=True)
+    with pytest.raises(ValueError, match="first pass"):
+        _core.text.FrequentNgramCounter.resume(recording)

@@ -57,6 +57,19 @@ void CountSpill::spill(NgramTable& table) {
     table.clear();
 }
 
+bool CountSpill::spill_if_over(std::size_t budget, const std::vector<std::vector<NgramTable>*>& groups, int first_k) {
+    if (budget == 0) return false;
+    std::size_t bytes = 0;
+    for (const auto* tables : groups) bytes += tables_memory(*tables, first_k);
+    if (3 * bytes <= budget) return false;
+    for (auto* tables : groups) spill_all(*tables, first_k);
+    return true;
+}
+
+void CountSpill::spill_all(std::vector<NgramTable>& tables, int first_k) {
+    for (std::size_t k = static_cast<std::size_t>(std::max(first_k, 1)); k <= tables.size(); ++k) spill(tables[k - 1]);
+}
+
 void CountSpill::load(std::size_t part, std::vector<NgramTable>& tables) const {
     require(part < files_.size(), "spill partition out of range");
     std::FILE* file = files_[part];
@@ -105,7 +118,7 @@ void keep_frequent(std::vector<NgramTable>& tables, int first_k, std::uint64_t m
         }
     };
     if (spill != nullptr && spill->used()) {
-        for (std::size_t k = first; k <= tables.size(); ++k) spill->spill(tables[k - 1]);
+        spill->spill_all(tables, first_k);
         for (std::size_t part = 0; part < spill->parts(); ++part) {
             std::vector<NgramTable> counts;
             for (std::size_t k = 1; k <= tables.size(); ++k) counts.emplace_back(static_cast<int>(k));

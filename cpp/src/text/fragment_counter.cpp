@@ -60,23 +60,23 @@ void FragmentCounter::replay(const UnitStream& stream, const UnitVocabulary& uni
         stream.replay(
             [&](const unit_t* u, std::size_t n) {
                 cut_runs(main_, u, n);
-                spill_if_over({&main_});
+                spill_.spill_if_over(table_budget_, {&main_.counts});
             },
             stop);
         return;
     }
     std::vector<Shard> shards(jobs);
-    std::vector<Shard*> all;
+    std::vector<std::vector<NgramTable>*> all;
     for (Shard& shard : shards) {
         for (int k = 1; k <= max_length_; ++k) shard.counts.emplace_back(k);
-        all.push_back(&shard);
+        all.push_back(&shard.counts);
     }
     stream.replay(
         [&](const unit_t* u, std::size_t n) {
             const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, jobs);
             parallel_for(cut.size() - 1, static_cast<int>(jobs),
                          [&](std::size_t s) { cut_runs(shards[s], u + cut[s], cut[s + 1] - cut[s]); });
-            spill_if_over(all);
+            spill_.spill_if_over(table_budget_, all);
         },
         stop);
     for (Shard& shard : shards)
@@ -84,15 +84,6 @@ void FragmentCounter::replay(const UnitStream& stream, const UnitVocabulary& uni
             main_.counts[k - 1].add_all(shard.counts[k - 1]);
             shard.counts[k - 1].clear();
         }
-}
-
-void FragmentCounter::spill_if_over(const std::vector<Shard*>& shards) {
-    if (table_budget_ == 0) return;
-    std::size_t bytes = 0;
-    for (const Shard* shard : shards) bytes += tables_memory(shard->counts);
-    if (3 * bytes <= table_budget_) return;
-    for (Shard* shard : shards)
-        for (NgramTable& table : shard->counts) spill_.spill(table);
 }
 
 void FragmentCounter::cut_run(Shard& shard, const unit_t* run, std::size_t n) const {

@@ -79,7 +79,7 @@ void FrequentNgramCounter::flush_batch() {
         require(!ended_, "feed: pass 2 has ended");
         fed_second_pass_ = true;
         count_frequent(batch_.data(), batch_.size(), tables_);
-        spill_if_over({&tables_});
+        spill_.spill_if_over(table_budget_, {&tables_}, first_counted());
     }
     batch_.clear();
 }
@@ -124,7 +124,7 @@ void FrequentNgramCounter::replay(const StopToken& stop) {
         stream_->replay(
             [&](const unit_t* u, std::size_t n) {
                 count_frequent(u, n, tables_);
-                spill_if_over({&tables_});
+                spill_.spill_if_over(table_budget_, {&tables_}, first_counted());
             },
             stop);
         end_second_pass();
@@ -142,7 +142,7 @@ void FrequentNgramCounter::replay(const StopToken& stop) {
             const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, jobs);
             parallel_for(cut.size() - 1, static_cast<int>(jobs),
                          [&](std::size_t s) { count_frequent(u + cut[s], cut[s + 1] - cut[s], pieces[s]); });
-            spill_if_over(all);
+            spill_.spill_if_over(table_budget_, all, first_counted());
         },
         stop);
     for (auto& tables : pieces)
@@ -151,16 +151,6 @@ void FrequentNgramCounter::replay(const StopToken& stop) {
             tables[k - 1].clear();
         }
     end_second_pass();
-}
-
-void FrequentNgramCounter::spill_if_over(std::vector<std::vector<NgramTable>*> tables) {
-    if (table_budget_ == 0) return;
-    const int first = pairs_in_sketch_ ? 2 : 3;  // orders counted in pass 2
-    std::size_t bytes = 0;
-    for (const auto* t : tables) bytes += tables_memory(*t, first);
-    if (3 * bytes <= table_budget_) return;
-    for (auto* t : tables)
-        for (std::size_t k = static_cast<std::size_t>(first); k <= t->size(); ++k) spill_.spill((*t)[k - 1]);
 }
 
 void FrequentNgramCounter::end_second_pass() {

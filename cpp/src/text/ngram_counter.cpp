@@ -36,8 +36,7 @@ void NgramCounter::push_unit(unit_t id) {
     ++n_units_;
     if (table_budget_ != 0 && ++units_unchecked_ >= (1u << 16)) {
         units_unchecked_ = 0;
-        if (3 * tables_memory(tables_) > table_budget_)
-            for (NgramTable& table : tables_) spill_.spill(table);
+        spill_.spill_if_over(table_budget_, {&tables_});
     }
 }
 
@@ -107,7 +106,7 @@ NgramStatistics NgramCounter::statistics(std::uint64_t min_count) {
 }
 
 NgramStatistics NgramCounter::spilled_statistics(std::uint64_t min_count) {
-    for (NgramTable& table : tables_) spill_.spill(table);  // every count on disk; counting may go on
+    spill_.spill_all(tables_);  // every count on disk; counting may go on
     const std::size_t k_max = tables_.size();
     auto partition = [&](std::size_t part) {
         std::vector<NgramTable> counts;

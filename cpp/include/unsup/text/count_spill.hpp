@@ -33,6 +33,12 @@ public:
 
     /// Writes every k-gram of `table` with its count to its partition and empties the table.
     void spill(NgramTable& table);
+    /// Spills `tables[k - 1]` for every k >= first_k.
+    void spill_all(std::vector<NgramTable>& tables, int first_k = 1);
+    /// Spills the tables of `groups` (each indexed by k - 1; orders k >= first_k) when together
+    /// they hold more than a third of `budget` bytes (0: no limit), so that a table doubling as
+    /// it grows stays within the budget. Returns whether it spilled.
+    bool spill_if_over(std::size_t budget, const std::vector<std::vector<NgramTable>*>& groups, int first_k = 1);
     /// Adds the spilled counts of partition `part` to `tables[k - 1]` (k-grams with k beyond
     /// `tables.size()` are skipped).
     void load(std::size_t part, std::vector<NgramTable>& tables) const;

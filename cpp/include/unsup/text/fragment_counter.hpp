@@ -83,7 +83,7 @@ private:
             self->run_.clear();
             if (++self->runs_unchecked_ >= 4096) {
                 self->runs_unchecked_ = 0;
-                self->spill_if_over({&self->main_});
+                self->spill_.spill_if_over(self->table_budget_, {&self->main_.counts});
             }
         }
         void other(std::uint64_t, std::uint64_t) {}
@@ -91,7 +91,6 @@ private:
     void cut_run(Shard& shard, const unit_t* run, std::size_t n) const;
     void cut_runs(Shard& shard, const unit_t* u, std::size_t n) const;
     bool kept(const unit_t* ids, int n) const;
-    void spill_if_over(const std::vector<Shard*>& shards);
 
     std::shared_ptr<UnitVocabulary> vocabulary_;
     UnitMode mode_;

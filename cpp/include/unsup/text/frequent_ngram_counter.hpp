@@ -118,8 +118,8 @@ private:
     FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors, std::shared_ptr<UnitVocabulary> vocabulary,
                          std::size_t sketch_cells, bool keep_stream, int n_jobs, std::size_t pair_budget,
                          std::size_t table_budget);
-    /// Spills the n-grams counted in pass 2 into `tables` when those tables pass the budget.
-    void spill_if_over(std::vector<std::vector<NgramTable>*> tables);
+    /// The first order that pass 2 counts (pairs were exact in pass 1 unless in the sketch).
+    int first_counted() const { return pairs_in_sketch_ ? 2 : 3; }
     /// Queries need every count of pass 2 in the tables.
     void require_counts() const;
     static constexpr std::uint64_t kSketchSeed = 0x2545F4914F6CDD1DULL;
