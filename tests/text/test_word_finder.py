@@ -133,6 +133,65 @@ def test_fragments_match_a_python_cut():
     assert dict(zip(found["texts"], found["count"].tolist())) == {"甲乙丙": 2, "甲乙": 1, "丁": 1}
 
 
+def _python_linkage_cut(runs, kept, max_length, window):
+    """Reference: t and t + 1 stay linked when a kept n-gram covers both; count the pieces
+    of at most max_length units whose every window-unit window is kept (the piece itself when
+    shorter; window 0: every piece)."""
+    counts = {}
+    for run in runs:
+        n = len(run)
+        link = [False] * n
+        for s in range(n):
+            for e in range(s + 2, n + 1):
+                if run[s:e] in kept:
+                    for t in range(s, e - 1):
+                        link[t] = True
+        start = 0
+        for t in range(n):
+            if t + 1 < n and link[t]:
+                continue
+            piece = run[start:t + 1]
+            start = t + 1
+            if len(piece) > max_length:
+                continue
+            if window and len(piece) >= 2:
+                if len(piece) <= window:
+                    if piece not in kept:
+                        continue
+                elif any(piece[i:i + window] not in kept for i in range(len(piece) - window + 1)):
+                    continue
+            counts[piece] = counts.get(piece, 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize("window", [0, 2, 3])
+def test_linkage_cut_matches_a_python_reference(window):
+    rng = np.random.default_rng(window)
+    alphabet = "甲乙丙丁戊己"
+    runs = ["".join(rng.choice(list(alphabet), size=rng.integers(1, 40))) for _ in range(300)]
+    text = "\n".join(runs)
+    counter = _core.text.FrequentNgramCounter(4, "char", "replace", 1 << 16, keep_stream=True)
+    counter.feed(text.encode())
+    counter.start_second_pass(1)
+    counter.replay()
+    stats = counter.statistics(1)
+    grams = [w for w in stats["ngrams"] if len(w) >= 2]
+    kept = set(rng.choice(grams, size=len(grams) // 6, replace=False).tolist())
+    rows = [i for i, w in enumerate(stats["ngrams"]) if w in kept]
+    expected = _python_linkage_cut(runs, kept, 8, window)
+    for how in ("feed", "replay1", "replay2"):
+        fragments = _core.text.FragmentCounter(counter, 8)
+        fragments.keep(stats["ids"][rows], stats["length"][rows])
+        fragments.count_only_kept_windows(window)
+        if how == "feed":
+            fragments.feed(text.encode())
+            fragments.end_document()
+        else:
+            fragments.replay(counter, int(how[-1]))
+        found = fragments.fragments(1)
+        assert dict(zip(found["texts"], found["count"].tolist())) == expected, how
+
+
 def test_redundancy_removal_follows_the_minimum_entropy_rule():
     # Units 1, 2 (counts 10, 10) and the pair "12" (count 2): total 22.
     # ln p(12) - ln p(1) - ln p(2) = ln(2/22) - 2 ln(10/22) = -0.82 < 1 nat: "12" is redundant.

@@ -24,11 +24,13 @@ void FragmentCounter::keep(const unit_t* ids, int n) {
     require(n >= 2 && n <= 16, "kept n-grams need 2 <= n <= 16");
     for (int i = 0; i < n; ++i)
         require(ids[i] != kBoundary && ids[i] < vocabulary_->size(), "kept n-grams: unit id out of range");
-    kept_.set_score(kept_.insert(ids, static_cast<std::size_t>(n)), 0.0);
+    while (kept_.size() <= static_cast<std::size_t>(n)) kept_.emplace_back(static_cast<int>(kept_.size()));
+    kept_[n].insert(ids);
+    longest_ = std::max(longest_, n);
 }
 
 bool FragmentCounter::kept(const unit_t* ids, int n) const {
-    return n >= 2 && kept_.is_word(kept_.find(ids, static_cast<std::size_t>(n)));
+    return n >= 2 && n <= longest_ && kept_[n].contains(ids);
 }
 
 bool FragmentCounter::windows_kept(const unit_t* ids, int n, int window) const {
@@ -40,14 +42,93 @@ bool FragmentCounter::windows_kept(const unit_t* ids, int n, int window) const {
     return true;
 }
 
-void FragmentCounter::cut_runs(Shard& shard, const unit_t* u, std::size_t n) const {
-    std::size_t start = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        if (u[i] == kBoundary) {
-            if (i > start) cut_run(shard, u + start, i - start);
-            start = i + 1;
+namespace {
+constexpr std::size_t kBlock = 32;  // positions (or pieces) whose table slots are prefetched together
+}  // namespace
+
+void FragmentCounter::find_kept(Shard& shard, const unit_t* u, std::size_t n) const {
+    shard.kept.assign(n, 0);
+    if (longest_ < 2) return;
+    const std::size_t longest = static_cast<std::size_t>(longest_);
+    std::size_t at[kBlock];
+    std::uint32_t candidates[kBlock];  // bit k: the k-gram at at[j] passed the filter
+    std::uint64_t hashes[kBlock][17];
+    std::size_t end = 0;  // the boundary (or n) that closes the run holding position i
+    std::size_t i = 0;
+    while (i < n) {
+        std::size_t m = 0;
+        for (; i < n && m < kBlock; ++i) {
+            if (u[i] == kBoundary) continue;
+            if (end <= i) end = static_cast<std::size_t>(std::find(u + i, u + n, kBoundary) - u);
+            const std::size_t l = std::min(end - i, longest);
+            if (l < 2) continue;
+            std::uint32_t maybe = 0;  // the k-grams the filters let through
+            for (std::size_t k = 2; k <= l; ++k) {
+                const std::uint64_t h = kept_[k].hash(u + i);
+                if (!kept_[k].may_contain(h)) continue;
+                hashes[m][k] = h;
+                kept_[k].prefetch(h);
+                maybe |= std::uint32_t{1} << k;
+            }
+            if (maybe == 0) continue;
+            at[m] = i;
+            candidates[m++] = maybe;
         }
-    if (n > start) cut_run(shard, u + start, n - start);
+        for (std::size_t j = 0; j < m; ++j) {
+            std::uint32_t bits = 0;
+            for (std::uint32_t maybe = candidates[j]; maybe != 0; maybe &= maybe - 1) {
+                const int k = __builtin_ctz(maybe);
+                if (kept_[k].contains(u + at[j], hashes[j][k])) bits |= std::uint32_t{1} << k;
+            }
+            shard.kept[at[j]] = bits;
+        }
+    }
+}
+
+void FragmentCounter::add_pieces(Shard& shard) {
+    for (const Piece& p : shard.pieces) shard.counts[p.length - 1].add(p.at, 1, p.hash);
+    shard.pieces.clear();
+}
+
+void FragmentCounter::cut_runs(Shard& shard, const unit_t* u, std::size_t n) const {
+    // Two adjacent units stay linked when a kept n-gram covers both; the longest kept n-gram
+    // starting at each position says how far its links reach.
+    find_kept(shard, u, n);
+    const std::uint32_t window_bit = filter_window_ > 0 && filter_window_ <= 31 ? std::uint32_t{1} << filter_window_ : 0;
+    std::size_t i = 0;
+    while (i < n) {
+        if (u[i] == kBoundary) {
+            ++i;
+            continue;
+        }
+        const std::size_t end = static_cast<std::size_t>(std::find(u + i, u + n, kBoundary) - u);
+        std::size_t start = i, reach = i;  // reach: the last unit linked to the ones before it
+        for (std::size_t t = i; t < end; ++t) {
+            const std::uint32_t bits = shard.kept[t];
+            if (bits != 0) reach = std::max<std::size_t>(reach, t + (31 - static_cast<std::size_t>(__builtin_clz(bits))) - 1);
+            if (t + 1 < end && reach > t) continue;  // t and t + 1 stay together
+            const std::size_t length = t + 1 - start;
+            bool count = length <= static_cast<std::size_t>(max_length_) &&
+                         std::find(u + start, u + t + 1, kUnknownUnit) == u + t + 1;
+            if (count && filter_window_ > 0 && length >= 2) {  // every window kept (the piece itself when shorter)
+                const std::size_t window = static_cast<std::size_t>(filter_window_);
+                if (length <= window)
+                    count = length <= 16 && ((shard.kept[start] >> length) & 1u) != 0;
+                else
+                    for (std::size_t s = start; count && s + window <= t + 1; ++s) count = (shard.kept[s] & window_bit) != 0;
+            }
+            if (count) {
+                NgramTable& table = shard.counts[length - 1];
+                shard.pieces.push_back({u + start, length, table.hash(u + start)});
+                table.prefetch(shard.pieces.back().hash);
+                if (shard.pieces.size() >= kBlock) add_pieces(shard);
+            }
+            start = t + 1;
+            reach = start;
+        }
+        i = end;
+    }
+    add_pieces(shard);
 }
 
 void FragmentCounter::replay(const UnitStream& stream, const UnitVocabulary& units, const StopToken& stop,
@@ -86,37 +167,9 @@ void FragmentCounter::replay(const UnitStream& stream, const UnitVocabulary& uni
         }
 }
 
-void FragmentCounter::cut_run(Shard& shard, const unit_t* run, std::size_t n) const {
-    std::vector<char>& link = shard.link;  // link[t]: units t and t + 1 stay together
-    link.assign(n, 0);
-    const std::size_t longest = kept_.max_length();
-    for (std::size_t s = 0; s + 1 < n; ++s) {
-        // Walk the kept n-grams that start at s; the longest one found links its units.
-        std::int32_t node = 0;
-        std::size_t reach = 0;
-        for (std::size_t e = s; e < n && e < s + longest; ++e) {
-            const Lexicon::Step step = kept_.step(node, run[e]);
-            if (step.node == Lexicon::kNone) break;
-            node = step.node;
-            if (!std::isnan(step.score)) reach = e;
-        }
-        for (std::size_t t = s; t < reach; ++t) link[t] = 1;
-    }
-    std::size_t start = 0;
-    for (std::size_t t = 0; t < n; ++t) {
-        if (t + 1 < n && link[t]) continue;
-        const std::size_t length = t + 1 - start;
-        if (length <= static_cast<std::size_t>(max_length_) &&
-            std::find(run + start, run + t + 1, kUnknownUnit) == run + t + 1 &&
-            (filter_window_ == 0 || windows_kept(run + start, static_cast<int>(length), filter_window_)))
-            shard.counts[length - 1].add(run + start, 1);
-        start = t + 1;
-    }
-}
-
 std::size_t FragmentCounter::memory_bytes() const {
     std::size_t bytes = 0;
-    bytes += kept_.memory_bytes();
+    for (const auto& t : kept_) bytes += t.memory_bytes();
     for (const auto& t : main_.counts) bytes += t.memory_bytes();
     return bytes;
 }

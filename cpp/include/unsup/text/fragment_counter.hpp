@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "unsup/text/count_spill.hpp"
-#include "unsup/text/lexicon.hpp"
+#include "unsup/text/ngram_set.hpp"
 #include "unsup/text/ngram_table.hpp"
 #include "unsup/text/unit_reader.hpp"
 #include "unsup/text/unit_stream.hpp"
@@ -70,16 +70,23 @@ public:
     bool windows_kept(const unit_t* ids, int n, int window) const;
 
 private:
+    /// A piece to count, its slot requested from the cache ahead of the addition.
+    struct Piece {
+        const unit_t* at;
+        std::size_t length;
+        std::uint64_t hash;
+    };
     /// Where pieces are counted: the counter's own tables, or a thread's while replaying.
     struct Shard {
         std::vector<NgramTable> counts;  // counts[k - 1]: pieces of k units
-        std::vector<char> link;          // workspace: link[t], units t and t + 1 stay together
+        std::vector<std::uint32_t> kept;  // workspace: bit k of kept[i], the k-gram at i is kept
+        std::vector<Piece> pieces;        // workspace: pieces waiting for their addition
     };
     struct Sink {
         FragmentCounter* self;
         void unit(unit_t id, std::uint64_t, std::uint64_t) { self->run_.push_back(id); }
         void end_run() {
-            self->cut_run(self->main_, self->run_.data(), self->run_.size());
+            self->cut_runs(self->main_, self->run_.data(), self->run_.size());
             self->run_.clear();
             if (++self->runs_unchecked_ >= 4096) {
                 self->runs_unchecked_ = 0;
@@ -88,8 +95,12 @@ private:
         }
         void other(std::uint64_t, std::uint64_t) {}
     };
-    void cut_run(Shard& shard, const unit_t* run, std::size_t n) const;
+    /// Cuts the runs of `u[0, n)` (separated by kBoundary) and counts their pieces.
     void cut_runs(Shard& shard, const unit_t* u, std::size_t n) const;
+    /// shard.kept[i] for every position of `u[0, n)`: which kept n-grams start there.
+    void find_kept(Shard& shard, const unit_t* u, std::size_t n) const;
+    /// Counts the pieces waiting in the shard.
+    static void add_pieces(Shard& shard);
     bool kept(const unit_t* ids, int n) const;
 
     std::shared_ptr<UnitVocabulary> vocabulary_;
@@ -99,7 +110,8 @@ private:
     bool replayed_ = false;
     Sink sink_;
     UnitReader<Sink> reader_;
-    Lexicon kept_;                    // kept n-grams as a trie: one probe per unit of a walk
+    std::vector<NgramSet> kept_;      // kept_[k]: the kept k-grams, 2 <= k <= 16
+    int longest_ = 0;                 // longest kept n-gram
     Shard main_;                      // the counts
     std::vector<unit_t> run_;
     std::size_t table_budget_ = 0;    // 0: no limit

@@ -33,10 +33,24 @@ public:
     std::size_t size() const { return size_; }
     std::size_t capacity() const { return mask_ + 1; }
 
+    /// Hash of a k-gram, for `prefetch` and `add(ids, count, hash)`.
+    std::uint64_t hash(const unit_t* ids) const { return hash_ngram(ids, k_); }
+
+    /// Asks the cache for the slot where a k-gram of hash `h` would go: issued a few dozen
+    /// additions ahead, it hides the memory latency that dominates counting into large tables.
+    void prefetch(std::uint64_t h) const {
+        const unit_t* s = &data_[(h & mask_) * stride_];
+        __builtin_prefetch(s, 1);
+        __builtin_prefetch(s + stride_ - 1, 1);  // a slot may straddle two cache lines
+    }
+
     /// Adds `count` (> 0) to the k-gram `ids`.
-    void add(const unit_t* ids, std::uint64_t count) {
+    void add(const unit_t* ids, std::uint64_t count) { add(ids, count, hash(ids)); }
+
+    /// Adds `count` (> 0) to the k-gram `ids` of hash `h` (= `hash(ids)`).
+    void add(const unit_t* ids, std::uint64_t count, std::uint64_t h) {
         if (4 * (size_ + 1) > 3 * capacity()) rehash(2 * capacity());
-        std::size_t slot = hash(ids) & mask_;
+        std::size_t slot = h & mask_;
         while (true) {
             unit_t* s = &data_[slot * stride_];
             const std::uint64_t c = load_count(s);
@@ -67,8 +81,11 @@ public:
     }
 
     /// Slot of `ids`, or -1 when absent.
-    std::int64_t find(const unit_t* ids) const {
-        std::size_t slot = hash(ids) & mask_;
+    std::int64_t find(const unit_t* ids) const { return find(ids, hash(ids)); }
+
+    /// Slot of `ids` of hash `h` (= `hash(ids)`), or -1 when absent.
+    std::int64_t find(const unit_t* ids, std::uint64_t h) const {
+        std::size_t slot = h & mask_;
         while (true) {
             const unit_t* s = &data_[slot * stride_];
             if (load_count(s) == 0) return -1;
@@ -99,8 +116,6 @@ private:
             if (a[i] != b[i]) return false;
         return true;
     }
-    std::uint64_t hash(const unit_t* ids) const { return hash_ngram(ids, k_); }
-
     void rehash(std::size_t capacity) {
         std::vector<unit_t> old;
         old.swap(data_);
