@@ -133,6 +133,32 @@ def test_fragments_match_a_python_cut():
     assert dict(zip(found["texts"], found["count"].tolist())) == {"甲乙丙": 2, "甲乙": 1, "丁": 1}
 
 
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_queries_in_the_middle_of_a_run_do_not_cut_it(planted, n_jobs):
+    """Pass 1 counts whole runs in batches (in the background with several threads): asking for
+    the unit count between two pieces of one run must neither cut the run nor lose units."""
+    documents, _ = planted
+    text = "\n".join(documents[:200]).encode()
+    exact = _core.text.NgramCounter(4, "char", "replace", False)
+    exact.feed(text)
+    exact.end_document()
+    reference = exact.statistics(3)
+    counter = _core.text.FrequentNgramCounter(4, "char", "replace", 1 << 16, n_jobs=n_jobs)
+    seen = 0
+    for start in range(0, len(text), 301):  # pieces end inside runs and inside characters
+        counter.feed(text[start:start + 301])
+        assert counter.n_units >= seen
+        seen = counter.n_units
+    counter.end_document()
+    assert counter.n_units == reference["n_units"]
+    counter.start_second_pass(3)
+    counter.feed(text)
+    counter.end_document()
+    stats = counter.statistics(3)
+    assert stats["ngrams"] == reference["ngrams"]
+    np.testing.assert_array_equal(stats["count"], reference["count"])
+
+
 def _python_linkage_cut(runs, kept, max_length, window):
     """Reference: t and t + 1 stay linked when a kept n-gram covers both; count the pieces
     of at most max_length units whose every window-unit window is kept (the piece itself when

@@ -154,17 +154,15 @@ void FragmentCounter::replay(const UnitStream& stream, const UnitVocabulary& uni
     }
     stream.replay(
         [&](const unit_t* u, std::size_t n) {
-            const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, jobs);
-            parallel_for(cut.size() - 1, static_cast<int>(jobs),
-                         [&](std::size_t s) { cut_runs(shards[s], u + cut[s], cut[s + 1] - cut[s]); });
+            const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, UnitStream::kPiecesPerThread * jobs);
+            parallel_for_workers(cut.size() - 1, static_cast<int>(jobs), [&](std::size_t p, std::size_t w) {
+                cut_runs(shards[w], u + cut[p], cut[p + 1] - cut[p]);
+            });
             spill_.spill_if_over(table_budget_, all);
         },
         stop);
     for (Shard& shard : shards)
-        for (int k = 1; k <= max_length_; ++k) {
-            main_.counts[k - 1].add_all(shard.counts[k - 1]);
-            shard.counts[k - 1].clear();
-        }
+        for (int k = 1; k <= max_length_; ++k) main_.counts[k - 1].absorb(shard.counts[k - 1]);
 }
 
 std::size_t FragmentCounter::memory_bytes() const {

@@ -62,37 +62,97 @@ std::unique_ptr<FrequentNgramCounter> FrequentNgramCounter::resume(FrequentNgram
     return next;
 }
 
-void FrequentNgramCounter::feed(const unsigned char* data, std::size_t size) { reader_.feed(data, size, sink_); }
-
-void FrequentNgramCounter::finish() {
-    reader_.finish(sink_);  // ends the open run
-    flush_batch();
+FrequentNgramCounter::~FrequentNgramCounter() {
+    counting_next_ = counting_cut_.size();  // no more pieces: the background threads end
+    for (std::thread& t : counting_threads_) t.join();
 }
 
-void FrequentNgramCounter::flush_batch() {
-    if (batch_.empty()) return;
-    if (pass_ == 1) {
-        if (keep_stream_) stream_->append(batch_.data(), batch_.size());
-        count_first_batch(batch_.data(), batch_.size());
-    } else {
+void FrequentNgramCounter::feed(const unsigned char* data, std::size_t size) {
+    if (pass_ == 2) {
         require(!replayed_, "feed: pass 2 was replayed from the recorded units");
         require(!ended_, "feed: pass 2 has ended");
         fed_second_pass_ = true;
-        count_frequent(batch_.data(), batch_.size(), tables_);
+    }
+    reader_.feed(data, size, sink_);
+}
+
+void FrequentNgramCounter::finish() {
+    reader_.finish(sink_);  // ends the open run
+    if (pass_ == 2) flush_batch();  // pass 1 counts in whole batches (queries wait for them)
+}
+
+void FrequentNgramCounter::sync() {
+    flush_batch();
+    wait_counting();
+}
+
+void FrequentNgramCounter::count_pieces(std::size_t worker) {
+    FirstPassShard& shard = shards_[worker];
+    std::vector<std::uint8_t>& sketch = worker == 0 ? sketch_ : shard.sketch;
+    const std::size_t pieces = counting_cut_.size() - 1;
+    try {
+        for (std::size_t p; (p = counting_next_.fetch_add(1)) < pieces;)
+            count_first(counting_.data() + counting_cut_[p], counting_cut_[p + 1] - counting_cut_[p], shard, sketch);
+    } catch (...) {
+        std::lock_guard<std::mutex> lock(counting_mutex_);
+        if (!counting_error_) counting_error_ = std::current_exception();
+        counting_next_ = pieces;
+    }
+}
+
+void FrequentNgramCounter::wait_counting() {
+    if (counting_threads_.empty()) return;
+    count_pieces(shards_.size() - 1);  // the decoding thread helps with what is left
+    for (std::thread& t : counting_threads_) t.join();
+    counting_threads_.clear();
+    if (counting_error_) {
+        const std::exception_ptr error = counting_error_;
+        counting_error_ = nullptr;
+        std::rethrow_exception(error);
+    }
+    check_pair_budget();
+}
+
+void FrequentNgramCounter::flush_batch() {
+    std::size_t whole = batch_.size();  // the units of whole runs; an open run stays in the batch
+    while (whole > 0 && batch_[whole - 1] != kBoundary) --whole;
+    if (whole == 0) return;
+    if (pass_ == 1) {
+        if (keep_stream_) stream_->append(batch_.data(), whole);
+        const std::size_t jobs = shards_.size();
+        if (jobs > 1) {
+            // Threads 0 .. jobs - 2 count this batch, piece by piece, while the calling thread
+            // decodes the next one and then counts the pieces still left (with shard jobs - 1).
+            wait_counting();
+            std::swap(batch_, counting_);
+            batch_.assign(counting_.begin() + static_cast<std::ptrdiff_t>(whole), counting_.end());
+            counting_.resize(whole);
+            counting_cut_ = UnitStream::split_runs(counting_.data(), whole, UnitStream::kPiecesPerThread * jobs);
+            counting_next_ = 0;
+            for (std::size_t w = 0; w + 1 < jobs; ++w) counting_threads_.emplace_back([this, w] { count_pieces(w); });
+            return;
+        }
+        count_first(batch_.data(), whole, shards_[0], sketch_);
+        check_pair_budget();
+    } else {
+        count_frequent(batch_.data(), whole, tables_);
         spill_.spill_if_over(table_budget_, {&tables_}, first_counted());
     }
-    batch_.clear();
+    batch_.erase(batch_.begin(), batch_.begin() + static_cast<std::ptrdiff_t>(whole));
 }
 
 void FrequentNgramCounter::count_first_batch(const unit_t* u, std::size_t n) {
-    // Thread s counts piece s of the batch (whole runs) into counters of its own, added up
-    // when pass 1 ends: the sums do not depend on the split.
-    const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, shards_.size());
-    parallel_for(cut.size() - 1, static_cast<int>(shards_.size()), [&](std::size_t s) {
-        count_first(u + cut[s], cut[s + 1] - cut[s], shards_[s], s == 0 ? sketch_ : shards_[s].sketch);
+    // Each thread counts pieces of the batch (whole runs) into counters of its own, added up
+    // when pass 1 ends: the sums do not depend on which thread counted which piece.
+    const std::size_t jobs = shards_.size();
+    const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, UnitStream::kPiecesPerThread * jobs);
+    parallel_for_workers(cut.size() - 1, static_cast<int>(jobs), [&](std::size_t p, std::size_t w) {
+        count_first(u + cut[p], cut[p + 1] - cut[p], shards_[w], w == 0 ? sketch_ : shards_[w].sketch);
     });
-    // Pairs are counted exactly while their tables are small (pass 2 then skips them); past
-    // the budget they move into the sketch, which bounds the memory of large corpora.
+    check_pair_budget();
+}
+
+void FrequentNgramCounter::check_pair_budget() {
     if (!pairs_in_sketch_) {
         std::size_t bytes = 0;
         for (const FirstPassShard& shard : shards_) bytes += shard.pairs.memory_bytes();
@@ -130,7 +190,7 @@ void FrequentNgramCounter::replay(const StopToken& stop) {
         end_second_pass();
         return;
     }
-    // Thread s counts piece s of every block (whole runs) into tables of its own, added up below.
+    // Each thread counts pieces of every block (whole runs) into tables of its own, added up below.
     std::vector<std::vector<NgramTable>> pieces(jobs);
     std::vector<std::vector<NgramTable>*> all;
     for (auto& tables : pieces) {
@@ -139,17 +199,15 @@ void FrequentNgramCounter::replay(const StopToken& stop) {
     }
     stream_->replay(
         [&](const unit_t* u, std::size_t n) {
-            const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, jobs);
-            parallel_for(cut.size() - 1, static_cast<int>(jobs),
-                         [&](std::size_t s) { count_frequent(u + cut[s], cut[s + 1] - cut[s], pieces[s]); });
+            const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, UnitStream::kPiecesPerThread * jobs);
+            parallel_for_workers(cut.size() - 1, static_cast<int>(jobs), [&](std::size_t p, std::size_t w) {
+                count_frequent(u + cut[p], cut[p + 1] - cut[p], pieces[w]);
+            });
             spill_.spill_if_over(table_budget_, all, first_counted());
         },
         stop);
     for (auto& tables : pieces)
-        for (int k = 2; k <= max_n_; ++k) {
-            tables_[k - 1].add_all(tables[k - 1]);
-            tables[k - 1].clear();
-        }
+        for (int k = 2; k <= max_n_; ++k) tables_[k - 1].absorb(tables[k - 1]);
     end_second_pass();
 }
 
@@ -173,18 +231,15 @@ void FrequentNgramCounter::start_second_pass(std::uint64_t min_count) {
     require(pass_ == 1, "the second pass has already started");
     require(min_count >= 1, "min_count must be >= 1");
     finish();
+    sync();
     batch_.shrink_to_fit();
+    std::vector<unit_t>().swap(counting_);
     pass_ = 2;
     min_count_ = min_count;
     threshold_ = static_cast<std::uint8_t>(std::min<std::uint64_t>(min_count, 255));
     for (FirstPassShard& shard : shards_) {  // units, and pairs while exact: counted in pass 1
         n_units_ += shard.n_units;
-        if (max_n_ >= 2 && !pairs_in_sketch_) {
-            if (tables_[1].size() == 0)
-                std::swap(tables_[1], shard.pairs);  // the first shard's table, as it is
-            else
-                tables_[1].add_all(shard.pairs);
-        }
+        if (max_n_ >= 2 && !pairs_in_sketch_) tables_[1].absorb(shard.pairs);
         for (std::size_t c = 0; c < shard.sketch.size(); ++c)  // saturating sum of the sketches
             sketch_[c] = static_cast<std::uint8_t>(std::min(255, sketch_[c] + shard.sketch[c]));
         for (std::size_t id = 0; id < shard.units.size(); ++id) {
@@ -314,15 +369,18 @@ void FrequentNgramCounter::count_frequent(const unit_t* u, std::size_t n, std::v
     }
 }
 
-std::uint64_t FrequentNgramCounter::n_units() const {
+std::uint64_t FrequentNgramCounter::n_units() {
     if (pass_ == 2) return n_units_;
+    sync();
     std::uint64_t n = 0;
     for (const FirstPassShard& shard : shards_) n += shard.n_units;
     return n;
 }
 
-std::size_t FrequentNgramCounter::memory_bytes() const {
-    std::size_t bytes = sketch_.capacity() + vocabulary_->memory_bytes() + batch_.capacity() * sizeof(unit_t);
+std::size_t FrequentNgramCounter::memory_bytes() {
+    if (pass_ == 1) wait_counting();
+    std::size_t bytes = sketch_.capacity() + vocabulary_->memory_bytes() +
+                        (batch_.capacity() + counting_.capacity()) * sizeof(unit_t);
     for (const FirstPassShard& shard : shards_)
         bytes += shard.units.capacity() * sizeof(std::uint64_t) + shard.sketch.capacity() + shard.pairs.memory_bytes();
     for (const auto& t : tables_) bytes += t.memory_bytes();
@@ -332,7 +390,7 @@ std::size_t FrequentNgramCounter::memory_bytes() const {
 NgramStatistics FrequentNgramCounter::statistics(std::uint64_t min_count) const {
     require_counts();
     require(min_count >= min_count_, "min_count below the second pass's threshold");
-    return collect_statistics(tables_, max_n_, /*neighbours=*/{}, *vocabulary_, mode_, n_units(), min_count);
+    return collect_statistics(tables_, max_n_, /*neighbours=*/{}, *vocabulary_, mode_, n_units_, min_count);
 }
 
 void FrequentNgramCounter::cohesive(std::uint64_t min_count, const std::vector<double>& thresholds,
@@ -343,7 +401,7 @@ void FrequentNgramCounter::cohesive(std::uint64_t min_count, const std::vector<d
     ids.clear();
     length.clear();
     const std::size_t stride = static_cast<std::size_t>(max_n_);
-    const std::uint64_t total = n_units();
+    const std::uint64_t total = n_units_;
     for (int n = 2; n <= max_n_; ++n) {
         const double theta = thresholds[std::min<std::size_t>(static_cast<std::size_t>(n - 1), thresholds.size() - 1)];
         const NgramTable& t = tables_[n - 1];
@@ -373,7 +431,7 @@ double FrequentNgramCounter::cohesion(const unit_t* ids, int n) const {
     if (c == 0 || n < 2) return std::numeric_limits<double>::quiet_NaN();
     for (int k = 1; k < n; ++k)  // parts below the second pass's threshold were not counted
         if (count(ids, k) == 0 || count(ids + k, n - k) == 0) return std::numeric_limits<double>::quiet_NaN();
-    return ngram_cohesion(tables_, ids, n, c, n_units());
+    return ngram_cohesion(tables_, ids, n, c, n_units_);
 }
 
 }  // namespace unsup::text

@@ -2,7 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <atomic>
+#include <exception>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "unsup/text/count_spill.hpp"
@@ -27,8 +31,9 @@ class FrequentNgramCounter {
 public:
     /// `sketch_cells`: cells per n-gram order >= 2 (rounded up to a power of two, at least 2^16).
     /// `keep_stream`: record the units of pass 1 (see `stream`) so later passes can replay them.
-    /// `n_jobs`: threads for counting (the decoding stays on the calling thread); the results do
-    /// not depend on it. Each thread beyond the first holds a sketch of its own in pass 1.
+    /// `n_jobs`: threads for counting; the results do not depend on it. With several, the calling
+    /// thread decodes the next batch of text while they count the last one (pass 1), and each
+    /// thread beyond the first holds a sketch of its own.
     /// `pair_budget`: bytes of exact pair tables beyond which pairs join the sketch.
     /// `table_budget`: bytes for the exact tables of pass 2 (0: no limit); past a third of it
     /// (a table doubling when it grows stays within it) they are spilled to temporary files and
@@ -36,6 +41,9 @@ public:
     FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors, std::size_t sketch_cells,
                          bool keep_stream = false, int n_jobs = 1, std::size_t pair_budget = std::size_t{64} << 20,
                          std::size_t table_budget = 0);
+    FrequentNgramCounter(const FrequentNgramCounter&) = delete;
+    FrequentNgramCounter& operator=(const FrequentNgramCounter&) = delete;
+    ~FrequentNgramCounter();
 
     /// A counter that goes on where `previous` (built with keep_stream, pass 2 started) stopped:
     /// it takes over previous's units and recorded stream and counts them in pass 1, so that
@@ -47,6 +55,7 @@ public:
                                                         std::size_t table_budget, const StopToken& stop);
 
     void feed(const unsigned char* data, std::size_t size);
+    /// Ends a document (its open run); in pass 1 its units may still wait for their count.
     void finish();
     /// Ends pass 1; the same corpus must then be fed again (or `replay`ed). Thresholds above
     /// 255 act as 255.
@@ -70,8 +79,9 @@ public:
     int max_n() const { return max_n_; }
     UnitMode mode() const { return mode_; }
     std::uint64_t bytes_seen() const { return reader_.bytes_seen(); }
-    std::uint64_t n_units() const;
-    std::size_t memory_bytes() const;
+    /// Units read (in pass 1: waits until every batch fed so far is counted).
+    std::uint64_t n_units();
+    std::size_t memory_bytes();
     const std::shared_ptr<UnitVocabulary>& vocabulary() const { return vocabulary_; }
 
     /// Statistics (entropies NaN) of the n-grams counted at least `min_count` times, which must
@@ -113,6 +123,16 @@ private:
     void count_frequent(const unit_t* u, std::size_t n, std::vector<NgramTable>& exact) const;
     void sketch_cells(const unit_t* u, std::size_t len, std::size_t* cells) const;
     void flush_batch();
+    /// Counts every unit fed so far, and waits for it.
+    void sync();
+    /// Counts the batch being counted in the background with the other threads, waits for it,
+    /// and re-throws its error.
+    void wait_counting();
+    /// Pass 1, several threads: counts pieces of the pending batch into shard `worker`.
+    void count_pieces(std::size_t worker);
+    /// Pairs are counted exactly while their tables are small (pass 2 then skips them); past
+    /// the budget they move into the sketch, which bounds the memory of large corpora.
+    void check_pair_budget();
     /// Pass 1 over `u[0, n)` (whole runs) on every thread; pairs join the sketch past their budget.
     void count_first_batch(const unit_t* u, std::size_t n);
     FrequentNgramCounter(int max_n, UnitMode mode, DecodeErrors errors, std::shared_ptr<UnitVocabulary> vocabulary,
@@ -148,6 +168,13 @@ private:
     std::vector<std::uint8_t> sketch_;     // n_lines_ lines of kLine saturating counts
     std::vector<NgramTable> tables_;    // tables_[k - 1]: exact k-gram counts (units: pass 1; k >= 2: pass 2)
     std::vector<unit_t> batch_;          // units of whole runs, each followed by kBoundary
+    // Pass 1 with several threads: the batch counted while the next one is decoded.
+    std::vector<unit_t> counting_;
+    std::vector<std::size_t> counting_cut_;    // its pieces (whole runs)
+    std::atomic<std::size_t> counting_next_{0};  // the next piece to count
+    std::vector<std::thread> counting_threads_;
+    std::mutex counting_mutex_;
+    std::exception_ptr counting_error_;
     bool keep_stream_ = false;
     std::unique_ptr<UnitStream> stream_;
 };

@@ -74,10 +74,37 @@ public:
         rehash(64);
     }
 
-    /// Adds every count of `other` (same k).
-    void add_all(const NgramTable& other) {
-        for (std::size_t slot = 0; slot < other.capacity(); ++slot)
-            if (const std::uint64_t c = other.count_at(slot)) add(other.key_at(slot), c);
+    /// Adds every count of `other` (same k) and empties it: a table of its own when this one is
+    /// empty, else added in blocks whose slots are prefetched, after growing once to fit both.
+    void absorb(NgramTable& other) {
+        if (size_ == 0) {
+            std::swap(data_, other.data_);
+            std::swap(mask_, other.mask_);
+            std::swap(size_, other.size_);
+            other.clear();
+            return;
+        }
+        std::size_t capacity = this->capacity();
+        while (4 * (size_ + other.size_) > 3 * capacity) capacity <<= 1;
+        if (capacity != this->capacity()) rehash(capacity);
+        constexpr std::size_t kBlock = 32;
+        std::size_t slots[kBlock];
+        std::uint64_t hashes[kBlock];
+        std::size_t m = 0;
+        for (std::size_t slot = 0;; ++slot) {
+            const bool done = slot == other.capacity();
+            if (!done && other.count_at(slot) != 0) {
+                slots[m] = slot;
+                hashes[m] = hash(other.key_at(slot));
+                prefetch(hashes[m++]);
+            }
+            if (m == kBlock || (done && m > 0)) {
+                for (std::size_t j = 0; j < m; ++j) add(other.key_at(slots[j]), other.count_at(slots[j]), hashes[j]);
+                m = 0;
+            }
+            if (done) break;
+        }
+        other.clear();
     }
 
     /// Slot of `ids`, or -1 when absent.

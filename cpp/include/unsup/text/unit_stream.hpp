@@ -70,6 +70,10 @@ public:
         std::fseek(file_, 0, SEEK_END);
     }
 
+    /// Pieces per thread when a block is shared out: threads take them one at a time, so one
+    /// slowed down by another process (or by the decoding) does not hold the others up.
+    static constexpr std::size_t kPiecesPerThread = 4;
+
     /// Splits `ids[0, n)` (whole runs) into at most `parts` consecutive pieces of whole runs of
     /// about equal size; returns the piece boundaries (first 0, last n).
     static std::vector<std::size_t> split_runs(const unit_t* ids, std::size_t n, std::size_t parts) {
