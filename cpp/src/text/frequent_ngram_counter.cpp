@@ -240,8 +240,14 @@ void FrequentNgramCounter::start_second_pass(std::uint64_t min_count) {
     for (FirstPassShard& shard : shards_) {  // units, and pairs while exact: counted in pass 1
         n_units_ += shard.n_units;
         if (max_n_ >= 2 && !pairs_in_sketch_) tables_[1].absorb(shard.pairs);
-        for (std::size_t c = 0; c < shard.sketch.size(); ++c)  // saturating sum of the sketches
-            sketch_[c] = static_cast<std::uint8_t>(std::min(255, sketch_[c] + shard.sketch[c]));
+        if (!shard.sketch.empty()) {  // saturating sum of the sketches, slices of it on every thread
+            constexpr std::size_t kSlice = std::size_t{1} << 20;
+            parallel_for((sketch_.size() + kSlice - 1) / kSlice, static_cast<int>(shards_.size()), [&](std::size_t i) {
+                const std::size_t end = std::min(sketch_.size(), (i + 1) * kSlice);
+                for (std::size_t c = i * kSlice; c < end; ++c)
+                    sketch_[c] = static_cast<std::uint8_t>(std::min(255, sketch_[c] + shard.sketch[c]));
+            });
+        }
         for (std::size_t id = 0; id < shard.units.size(); ++id) {
             const unit_t u = static_cast<unit_t>(id);
             if (shard.units[id] > 0) tables_[0].add(&u, shard.units[id]);
@@ -402,19 +408,37 @@ void FrequentNgramCounter::cohesive(std::uint64_t min_count, const std::vector<d
     length.clear();
     const std::size_t stride = static_cast<std::size_t>(max_n_);
     const std::uint64_t total = n_units_;
-    for (int n = 2; n <= max_n_; ++n) {
+    // Slices of each table are scored on the counting threads, each into lists of its own,
+    // joined in slice order: the same result for any number of threads.
+    constexpr std::size_t kSlice = std::size_t{1} << 16;
+    struct Slice {
+        int n;
+        std::size_t begin, end;
+        std::vector<unit_t> ids;
+        std::vector<std::uint8_t> length;
+    };
+    std::vector<Slice> slices;
+    for (int n = 2; n <= max_n_; ++n)
+        for (std::size_t begin = 0; begin < tables_[n - 1].capacity(); begin += kSlice)
+            slices.push_back({n, begin, std::min(begin + kSlice, tables_[n - 1].capacity()), {}, {}});
+    parallel_for(slices.size(), static_cast<int>(shards_.size()), [&](std::size_t i) {
+        Slice& slice = slices[i];
+        const int n = slice.n;
         const double theta = thresholds[std::min<std::size_t>(static_cast<std::size_t>(n - 1), thresholds.size() - 1)];
         const NgramTable& t = tables_[n - 1];
-        for (std::size_t slot = 0; slot < t.capacity(); ++slot) {
+        for (std::size_t slot = slice.begin; slot < slice.end; ++slot) {
             const std::uint64_t c = t.count_at(slot);
             if (c == 0 || c < min_count) continue;
             const unit_t* key = t.key_at(slot);
             if (!(ngram_cohesion(tables_, key, n, c, total) >= theta)) continue;
-            const std::size_t base = ids.size();
-            ids.resize(base + stride, 0);
-            std::copy(key, key + n, ids.begin() + static_cast<std::ptrdiff_t>(base));
-            length.push_back(static_cast<std::uint8_t>(n));
+            slice.ids.insert(slice.ids.end(), key, key + n);
+            slice.ids.resize(slice.ids.size() + stride - static_cast<std::size_t>(n), 0);
+            slice.length.push_back(static_cast<std::uint8_t>(n));
         }
+    });
+    for (const Slice& slice : slices) {
+        ids.insert(ids.end(), slice.ids.begin(), slice.ids.end());
+        length.insert(length.end(), slice.length.begin(), slice.length.end());
     }
 }
 
