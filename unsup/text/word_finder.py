@@ -87,8 +87,9 @@ class WordFinder:
         Invalid UTF-8 in files: replaced (a run boundary), or ``UnicodeDecodeError``.
     n_jobs : int, optional
         Threads that count (``None``: 1, ``-1``: all cores) for ``"ngram_linkage"`` and
-        ``"pmi_cut"``; decoding stays on one thread (it overlaps the counting), and each further thread holds a count sketch
-        of its own (about corpus bytes / 8 per n-gram order). The result does not depend on it.
+        ``"pmi_cut"``; decoding stays on one thread (it overlaps the counting), and each further
+        thread holds a count sketch of its own (about corpus bytes / 8 per n-gram order). The
+        result does not depend on it.
     max_memory : int or str, optional
         Memory cap of the process while fitting, in bytes or as ``"1GB"``, ``"512MiB"``: what the
         process already holds is set aside and the rest shared by the count sketch and the count
