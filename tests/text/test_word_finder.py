@@ -86,15 +86,21 @@ def test_empty_corpus():
         assert finder.words_ == [] and finder.vocabulary_ == {} and finder.top(5) == []
 
 
-def test_frequent_counter_is_exact(planted):
-    """Pass 2 of the sketch counter gives the exact statistics of every n-gram >= min_count,
-    whatever the sketch size (collisions only cost memory) and the number of threads."""
+def _planted_text_and_exact_statistics(planted, n_documents, min_count):
+    """The first documents of the planted corpus as UTF-8, and their statistics counted by the
+    plain (every n-gram) counter: the reference of the sketch counter."""
     documents, _ = planted
-    text = "\n".join(documents[:300]).encode()
+    text = "\n".join(documents[:n_documents]).encode()
     exact = _core.text.NgramCounter(4, "char", "replace", False)
     exact.feed(text)
     exact.end_document()
-    reference = exact.statistics(5)
+    return text, exact.statistics(min_count)
+
+
+def test_frequent_counter_is_exact(planted):
+    """Pass 2 of the sketch counter gives the exact statistics of every n-gram >= min_count,
+    whatever the sketch size (collisions only cost memory) and the number of threads."""
+    text, reference = _planted_text_and_exact_statistics(planted, 300, 5)
     for cells, n_jobs, pair_budget in ((1 << 16, 1, 1 << 26), (1 << 22, 1, 1 << 26), (1 << 16, 2, 1 << 26),
                                        (1 << 16, 1, 0), (1 << 16, 2, 0)):  # budget 0: pairs in the sketch
         counter = _core.text.FrequentNgramCounter(4, "char", "replace", cells, n_jobs=n_jobs, pair_budget=pair_budget)
@@ -137,12 +143,7 @@ def test_fragments_match_a_python_cut():
 def test_queries_in_the_middle_of_a_run_do_not_cut_it(planted, n_jobs):
     """Pass 1 counts whole runs in batches (in the background with several threads): asking for
     the unit count between two pieces of one run must neither cut the run nor lose units."""
-    documents, _ = planted
-    text = "\n".join(documents[:200]).encode()
-    exact = _core.text.NgramCounter(4, "char", "replace", False)
-    exact.feed(text)
-    exact.end_document()
-    reference = exact.statistics(3)
+    text, reference = _planted_text_and_exact_statistics(planted, 200, 3)
     counter = _core.text.FrequentNgramCounter(4, "char", "replace", 1 << 16, n_jobs=n_jobs)
     seen = 0
     for start in range(0, len(text), 301):  # pieces end inside runs and inside characters

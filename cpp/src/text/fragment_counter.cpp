@@ -6,6 +6,7 @@
 
 #include "unsup/common.hpp"
 #include "unsup/parallel.hpp"
+#include "unsup/text/position_blocks.hpp"
 
 namespace unsup::text {
 
@@ -42,47 +43,37 @@ bool FragmentCounter::windows_kept(const unit_t* ids, int n, int window) const {
     return true;
 }
 
-namespace {
-constexpr std::size_t kBlock = 32;  // positions (or pieces) whose table slots are prefetched together
-}  // namespace
-
 void FragmentCounter::find_kept(Shard& shard, const unit_t* u, std::size_t n) const {
     shard.kept.assign(n, 0);
     if (longest_ < 2) return;
-    const std::size_t longest = static_cast<std::size_t>(longest_);
-    std::size_t at[kBlock];
-    std::uint32_t candidates[kBlock];  // bit k: the k-gram at at[j] passed the filter
-    std::uint64_t hashes[kBlock][17];
-    std::size_t end = 0;  // the boundary (or n) that closes the run holding position i
-    std::size_t i = 0;
-    while (i < n) {
-        std::size_t m = 0;
-        for (; i < n && m < kBlock; ++i) {
-            if (u[i] == kBoundary) continue;
-            if (end <= i) end = static_cast<std::size_t>(std::find(u + i, u + n, kBoundary) - u);
-            const std::size_t l = std::min(end - i, longest);
-            if (l < 2) continue;
+    std::size_t at[kPrefetchBlock];
+    std::uint32_t candidates[kPrefetchBlock];  // bit k: the k-gram at at[j] passed the filter
+    std::uint64_t hashes[kPrefetchBlock][17];
+    for_position_blocks(
+        u, n, static_cast<std::size_t>(longest_),
+        [&](std::size_t i, std::size_t len, std::size_t slot) {
             std::uint32_t maybe = 0;  // the k-grams the filters let through
-            for (std::size_t k = 2; k <= l; ++k) {
+            for (std::size_t k = 2; k <= len; ++k) {
                 const std::uint64_t h = kept_[k].hash(u + i);
                 if (!kept_[k].may_contain(h)) continue;
-                hashes[m][k] = h;
+                hashes[slot][k] = h;
                 kept_[k].prefetch(h);
                 maybe |= std::uint32_t{1} << k;
             }
-            if (maybe == 0) continue;
-            at[m] = i;
-            candidates[m++] = maybe;
-        }
-        for (std::size_t j = 0; j < m; ++j) {
-            std::uint32_t bits = 0;
-            for (std::uint32_t maybe = candidates[j]; maybe != 0; maybe &= maybe - 1) {
-                const int k = __builtin_ctz(maybe);
-                if (kept_[k].contains(u + at[j], hashes[j][k])) bits |= std::uint32_t{1} << k;
+            at[slot] = i;
+            candidates[slot] = maybe;
+            return maybe != 0;
+        },
+        [&](std::size_t m) {
+            for (std::size_t j = 0; j < m; ++j) {
+                std::uint32_t bits = 0;
+                for (std::uint32_t maybe = candidates[j]; maybe != 0; maybe &= maybe - 1) {
+                    const int k = __builtin_ctz(maybe);
+                    if (kept_[k].contains(u + at[j], hashes[j][k])) bits |= std::uint32_t{1} << k;
+                }
+                shard.kept[at[j]] = bits;
             }
-            shard.kept[at[j]] = bits;
-        }
-    }
+        });
 }
 
 void FragmentCounter::add_pieces(Shard& shard) {
@@ -121,7 +112,7 @@ void FragmentCounter::cut_runs(Shard& shard, const unit_t* u, std::size_t n) con
                 NgramTable& table = shard.counts[length - 1];
                 shard.pieces.push_back({u + start, length, table.hash(u + start)});
                 table.prefetch(shard.pieces.back().hash);
-                if (shard.pieces.size() >= kBlock) add_pieces(shard);
+                if (shard.pieces.size() >= kPrefetchBlock) add_pieces(shard);
             }
             start = t + 1;
             reach = start;

@@ -5,6 +5,7 @@
 
 #include "unsup/common.hpp"
 #include "unsup/parallel.hpp"
+#include "unsup/text/position_blocks.hpp"
 
 namespace unsup::text {
 
@@ -281,11 +282,7 @@ void FrequentNgramCounter::sketch_cells(const unit_t* u, std::size_t len, std::s
 
 namespace {
 
-/// Positions are counted in blocks: their cells and hashes are computed and prefetched for the
-/// whole block first, then the counts are added, so the cache misses of a block overlap.
-constexpr std::size_t kBlock = 32;
-
-/// A position of a block: the n-grams that start there (k = 2 .. len).
+/// A position of a block (see for_position_blocks): the n-grams that start there (k = 2 .. len).
 struct BlockPosition {
     const unit_t* at;
     std::size_t len;
@@ -298,24 +295,18 @@ struct BlockPosition {
 void FrequentNgramCounter::count_first(const unit_t* u, std::size_t n, FirstPassShard& shard,
                                        std::vector<std::uint8_t>& sketch) {
     if (sketch.size() != sketch_.size()) sketch.assign(sketch_.size(), 0);
-    const std::size_t top = static_cast<std::size_t>(max_n_);
     const bool exact_pairs = !pairs_in_sketch_;
     const std::size_t first = exact_pairs ? 3 : 2;  // first order in the sketch
-    BlockPosition block[kBlock];
-    std::size_t end = 0;  // the boundary that closes the run holding position i
-    std::size_t i = 0;
-    while (i < n) {
-        std::size_t m = 0;
-        for (; i < n && m < kBlock; ++i) {
-            if (u[i] == kBoundary) continue;
-            if (end <= i) end = static_cast<std::size_t>(std::find(u + i, u + n, kBoundary) - u);
-            const std::size_t len = std::min(end - i, top);  // n-grams starting at i: k = 1 .. len
+    BlockPosition block[kPrefetchBlock];
+    for_position_blocks(
+        u, n, static_cast<std::size_t>(max_n_),
+        [&](std::size_t i, std::size_t len, std::size_t slot) {  // n-grams starting at i: k = 1 .. len
             ++shard.n_units;
             if (u[i] >= shard.units.size())
                 shard.units.resize(std::max<std::size_t>(2 * shard.units.size(), u[i] + 1), 0);
             ++shard.units[u[i]];
-            if (len < 2) continue;
-            BlockPosition& p = block[m++];
+            if (len < 2) return false;
+            BlockPosition& p = block[slot];
             p.at = u + i;
             p.len = len;
             sketch_cells(p.at, len, p.cells);
@@ -326,53 +317,51 @@ void FrequentNgramCounter::count_first(const unit_t* u, std::size_t n, FirstPass
                 __builtin_prefetch(&sketch[p.cells[2]], 1);
             }
             if (len >= 3) __builtin_prefetch(&sketch[p.cells[3]], 1);  // the line of every k >= 3
-        }
-        for (std::size_t j = 0; j < m; ++j) {
-            const BlockPosition& p = block[j];
-            if (exact_pairs) shard.pairs.add(p.at, 1, p.hashes[2]);
-            for (std::size_t k = first; k <= p.len; ++k) {
-                std::uint8_t& c = sketch[p.cells[k]];
-                c = static_cast<std::uint8_t>(c + (c < 255));
+            return true;
+        },
+        [&](std::size_t m) {
+            for (std::size_t j = 0; j < m; ++j) {
+                const BlockPosition& p = block[j];
+                if (exact_pairs) shard.pairs.add(p.at, 1, p.hashes[2]);
+                for (std::size_t k = first; k <= p.len; ++k) {
+                    std::uint8_t& c = sketch[p.cells[k]];
+                    c = static_cast<std::uint8_t>(c + (c < 255));
+                }
             }
-        }
-    }
+        });
 }
 
 void FrequentNgramCounter::count_frequent(const unit_t* u, std::size_t n, std::vector<NgramTable>& exact) const {
-    const std::size_t top = static_cast<std::size_t>(max_n_);
     const std::size_t first = pairs_in_sketch_ ? 2 : 3;  // exact pairs were counted in pass 1
-    BlockPosition block[kBlock];
-    std::size_t end = 0;
-    std::size_t i = 0;
-    while (i < n) {
-        std::size_t m = 0;
-        for (; i < n && m < kBlock; ++i) {
-            if (u[i] == kBoundary) continue;
-            if (end <= i) end = static_cast<std::size_t>(std::find(u + i, u + n, kBoundary) - u);
-            const std::size_t len = std::min(end - i, top);
-            if (len < first) continue;
-            BlockPosition& p = block[m++];
+    BlockPosition block[kPrefetchBlock];
+    for_position_blocks(
+        u, n, static_cast<std::size_t>(max_n_),
+        [&](std::size_t i, std::size_t len, std::size_t slot) {
+            if (len < first) return false;
+            BlockPosition& p = block[slot];
             p.at = u + i;
             p.len = len;
             sketch_cells(p.at, len, p.cells);
             __builtin_prefetch(&sketch_[p.cells[first]]);
-        }
-        // A cell below the threshold proves the k-gram rarer than min_count, and so every
-        // longer n-gram that starts with it: the position's counting stops there.
-        for (std::size_t j = 0; j < m; ++j) {
-            BlockPosition& p = block[j];
-            std::size_t k = first;
-            for (; k <= p.len && sketch_[p.cells[k]] >= threshold_; ++k) {
-                p.hashes[k] = exact[k - 1].hash(p.at);
-                exact[k - 1].prefetch(p.hashes[k]);
+            return true;
+        },
+        [&](std::size_t m) {
+            // A cell below the threshold proves the k-gram rarer than min_count, and so every
+            // longer n-gram that starts with it: the position's counting stops there.
+            for (std::size_t j = 0; j < m; ++j) {
+                BlockPosition& p = block[j];
+                std::size_t k = first;
+                for (; k <= p.len && sketch_[p.cells[k]] >= threshold_; ++k) {
+                    p.hashes[k] = exact[k - 1].hash(p.at);
+                    exact[k - 1].prefetch(p.hashes[k]);
+                }
+                p.len = k - 1;  // the n-grams to count: k = first .. len
             }
-            p.len = k - 1;  // the n-grams to count: k = first .. len
-        }
-        for (std::size_t j = 0; j < m; ++j) {
-            const BlockPosition& p = block[j];
-            for (std::size_t k = first; k <= p.len; ++k) exact[k - 1].add(p.at, 1, p.hashes[k]);
-        }
-    }
+            for (std::size_t j = 0; j < m; ++j) {
+                const BlockPosition& p = block[j];
+                for (std::size_t k = first; k <= p.len; ++k) exact[k - 1].add(p.at, 1, p.hashes[k]);
+            }
+        });
 }
 
 std::uint64_t FrequentNgramCounter::n_units() {
