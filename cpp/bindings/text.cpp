@@ -186,6 +186,15 @@ void bind_text(py::module_& m) {
             "counts them in pass 1, so feeding more text counts the concatenation.")
         .def_property_readonly("pairs_in_sketch", &FrequentNgramCounter::pairs_in_sketch)
         .def_property_readonly("spilled_bytes", &FrequentNgramCounter::spilled_bytes)
+        .def_property_readonly(
+            "unit_counts", [](const FrequentNgramCounter& self) { return to_numpy(self.unit_counts()); },
+            "Count of each unit id (from pass 2 on; ids past the end were never seen).")
+        .def_property_readonly(
+            "run_starts", [](const FrequentNgramCounter& self) { return to_numpy(self.run_starts()); },
+            "Times each unit id begins a run (from pass 2 on; ids past the end were never seen).")
+        .def_property_readonly(
+            "run_ends", [](const FrequentNgramCounter& self) { return to_numpy(self.run_ends()); },
+            "Times each unit id ends a run (from pass 2 on).")
         .def(
             "end_second_pass", [](FrequentNgramCounter& self) { self.end_second_pass(); },
             "End pass 2 (replay does): add up spilled counts, drop those below min_count, free the sketch.")

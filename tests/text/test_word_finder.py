@@ -237,18 +237,89 @@ def test_redundancy_removal_follows_the_minimum_entropy_rule():
 
 
 def test_space_delimited_text_finds_phrases():
+    # Each phrase is about 1 token in 300, as terms are in real text: its pair binds by
+    # ln(300) = 5.7 nats, past the 5 nats that syntax alone does not reach.
     rng = np.random.default_rng(3)
     filler = [f"w{i}" for i in range(300)]
     phrases = ["new york", "machine learning", "san francisco", "united states"]
     documents = []
-    for _ in range(600):
+    for _ in range(3000):
         words = list(rng.choice(filler, size=20))
-        for _ in range(3):
-            words.insert(int(rng.integers(0, len(words))), phrases[int(rng.integers(0, 4))])
+        if rng.random() < 0.3:  # anywhere, the ends of the sentence included
+            words.insert(int(rng.integers(0, len(words) + 1)), phrases[int(rng.integers(0, 4))])
         documents.append(" ".join(words) + ".")
     finder = WordFinder().fit(documents)
     assert finder.unit_ == "word"
     assert set(phrases) <= set(finder.words_[:10])
+
+
+def _python_run_boundaries(runs):
+    """Reference: per unit, its count and how many runs it begins and ends."""
+    counts, starts, ends = {}, {}, {}
+    for run in runs:
+        for u in run:
+            counts[u] = counts.get(u, 0) + 1
+        starts[run[0]] = starts.get(run[0], 0) + 1
+        ends[run[-1]] = ends.get(run[-1], 0) + 1
+    return counts, starts, ends
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_run_boundary_counts_match_a_python_reference(n_jobs):
+    rng = np.random.default_rng(n_jobs)
+    words = ["of", "the", "sparse", "matrix", "graph", "is", "a", "node"]
+    runs = [list(rng.choice(words, size=rng.integers(1, 9))) for _ in range(2000)]
+    text = "".join(" ".join(run) + (".\n" if i % 3 == 0 else ", ") for i, run in enumerate(runs))
+    counter = _core.text.FrequentNgramCounter(3, "word", "replace", 1 << 16, keep_stream=True, n_jobs=n_jobs)
+    for start in range(0, len(text), 997):
+        counter.feed(text[start:start + 997].encode())
+    counter.end_document()
+    counter.start_second_pass(1)
+    counts, starts, ends = _python_run_boundaries(runs)
+    seen = np.flatnonzero(counter.unit_counts)
+    texts = counter.unit_texts(seen.astype(np.uint32))
+    assert sorted(texts) == sorted(counts)
+    for name, got, expected in (("count", counter.unit_counts, counts), ("start", counter.run_starts, starts),
+                                ("end", counter.run_ends, ends)):
+        assert {t: int(got[i]) for t, i in zip(texts, seen)} == {t: expected.get(t, 0) for t in texts}, name
+
+
+def test_at_run_boundaries_keeps_words_with_boundary_units():
+    from unsup.text.word_finder import _at_run_boundaries
+
+    # Units 0..3, 10 each; 10 runs in 40 units: average boundary rate 1/4, floor 0.5 * 1/4.
+    counts = np.array([10, 10, 10, 10])
+    starts = np.array([5, 0, 4, 1])
+    ends = np.array([1, 0, 5, 4])
+    ids = np.array([[0, 2, 0], [0, 1, 0], [1, 2, 0], [0, 3, 2], [1, 0, 0], [3, 2, 0]], dtype=np.uint32)
+    length = np.array([2, 2, 2, 3, 1, 2])
+    keep = _at_run_boundaries(counts, starts, ends, ids, length, 0.5)
+    # Begins with a unit that starts >= 1.25 of its 10 occurrences, ends with one that ends >= 1.25.
+    assert keep.tolist() == [True, False, False, True, True, False]
+    assert _at_run_boundaries(counts, starts, ends, ids, length, 0.0).all()
+
+
+def test_word_mode_drops_phrases_that_begin_or_end_with_a_function_word():
+    rng = np.random.default_rng(5)
+    filler = [f"w{i}" for i in range(400)]
+    documents = []
+    for _ in range(4000):  # each phrase about 1 token in 200: bound by 5.3 nats
+        runs = []
+        for _ in range(4):
+            words = list(rng.choice(filler, size=int(rng.integers(2, 6))))
+            draw = rng.random()
+            if draw < 0.02:  # a term, at the edge of its run as often as not
+                words.insert(0 if rng.random() < 0.5 else len(words), "sparse matrix")
+            elif draw < 0.04:  # "number of" + anything: inside the run, never next to punctuation
+                words.insert(int(rng.integers(1, len(words))), "number of")
+            runs.append(" ".join(words))
+        documents.append(", ".join(runs) + ".")
+    every = WordFinder(unit="word", min_boundary=0.0).fit(documents)
+    assert {"sparse matrix", "number of"} <= set(every.words_)
+    default = WordFinder(unit="word").fit(documents)
+    assert "sparse matrix" in default.words_ and "number of" not in default.words_
+    assert not any(w.startswith("of ") or w.endswith(" number") for w in default.words_)
+    assert set(default.words_) <= set(every.words_)
 
 
 def test_defaults_scale_with_the_corpus():
@@ -270,7 +341,8 @@ def test_invalid_utf8_policies(tmp_path):
     ({"method": "bpe"}, "method"), ({"max_n": 0}, "max_n"), ({"max_n": 17}, "max_n"),
     ({"min_count": 0}, "min_count"), ({"min_pmi": math.nan}, "min_pmi"), ({"min_proba": -1.0}, "min_proba"),
     ({"thresholds": []}, "thresholds"), ({"min_entropy": -1.0}, "min_entropy"), ({"unit": "byte"}, "unit"),
-    ({"errors": "ignore"}, "errors"), ({"n_jobs": 0}, "n_jobs"),
+    ({"errors": "ignore"}, "errors"), ({"n_jobs": 0}, "n_jobs"), ({"min_boundary": -0.5}, "min_boundary"),
+    ({"thresholds": 2.0}, "thresholds"), ({"thresholds": [0.0, math.inf]}, "thresholds"),
 ])
 def test_bad_parameters(kwargs, match):
     with pytest.raises(ValueError, match=match):

@@ -22,6 +22,11 @@ logger = logging.getLogger("unsup")
 
 METHODS = ("pmi_cut", "ngram_linkage", "entropy")
 _PMI_CUT_MAX_LENGTH = 8
+# Cohesion thresholds (nats) by n: characters bind at 2 nats (the minimum-entropy criterion,
+# with margin); words of a sentence already bind at 3 to 4 nats by syntax alone ("does not",
+# "number of"), so a phrase needs the pair association of a lexicalised term.
+_THRESHOLDS = {"char": (0.0, 2.0, 4.0, 6.0), "word": (0.0, 5.0, 7.0)}
+_MIN_BOUNDARY = {"char": 0.0, "word": 0.3}
 
 
 def auto_min_count(n_units: int) -> int:
@@ -42,6 +47,47 @@ def auto_min_entropy(n_units: int) -> float:
     100 M, 3 from 10 G on (the value used on very large corpora).
     """
     return min(3.0, max(1.0, 1.0 + 0.5 * math.log10(max(n_units, 1) / 1e6)))
+
+
+def _at_run_boundaries(unit_counts: np.ndarray, run_starts: np.ndarray, run_ends: np.ndarray, ids: np.ndarray,
+                      length: np.ndarray, min_boundary: float) -> np.ndarray:
+    """Which words can stand between punctuation marks (boundary statistics).
+
+    A word of two or more units is kept when its first unit begins a run (after punctuation,
+    a line start) and its last unit ends one at least ``min_boundary`` times as often as the
+    average unit does (runs / units). Function units hardly ever stand at a boundary ("the",
+    "of", "to", "than", "been"): an expression that starts or ends with one is a piece of free
+    syntax ("number of", "is not", "has been"), not a term. Single units are always kept.
+
+    Parameters
+    ----------
+    unit_counts, run_starts, run_ends : ndarray of shape (n_unit_ids,)
+        Per unit id: its count, and how many times it begins and ends a run.
+    ids : ndarray of shape (n_words, width)
+        Unit ids of each word, zero-padded past its length.
+    length : ndarray of shape (n_words,)
+        Units per word (1 .. width).
+    min_boundary : float
+        Least ratio of a unit's boundary rate to the average; 0 keeps every word.
+
+    Returns
+    -------
+    ndarray of bool, shape (n_words,)
+    """
+    length = np.asarray(length, dtype=np.int64)
+    keep = np.ones(len(length), dtype=bool)
+    total = float(np.sum(unit_counts))
+    if min_boundary <= 0 or len(length) == 0 or total == 0:
+        return keep
+    floor = min_boundary * float(np.sum(run_starts)) / total
+    counts = np.maximum(np.asarray(unit_counts, dtype=float), 1.0)
+    starts_often = np.asarray(run_starts) / counts >= floor
+    ends_often = np.asarray(run_ends) / counts >= floor
+    multi = np.flatnonzero(length >= 2)
+    first = ids[multi, 0]
+    last = ids[multi, length[multi] - 1]
+    keep[multi] = starts_often[first] & ends_often[last]
+    return keep
 
 
 def _check_real(value: Any, name: str, low: float = -math.inf) -> float:
@@ -74,13 +120,22 @@ class WordFinder:
         corpus; default :func:`auto_min_count` of the corpus size.
     min_pmi, min_proba : float, default=1.0, 1e-7
         Pair cut of ``"pmi_cut"`` (nats; probability of the pair).
-    thresholds : sequence of float, default=(0, 2, 4, 6)
+    thresholds : sequence of float, optional
         Cohesion (nats) an n-gram needs for ``"ngram_linkage"``, by n (the last value repeats).
+        Default (0, 2, 4, 6) for characters; (0, 5, 7) for words, which bind by syntax alone
+        up to 3 or 4 nats ("does not", "number of").
     min_support : float, default=30
         ``"entropy"``: least ``exp(cohesion)``.
     min_entropy : float, optional
         ``"entropy"``: least left and right neighbour entropy (nats); default grows with the
         corpus (:func:`auto_min_entropy`).
+    min_boundary : float, optional
+        ``"ngram_linkage"`` and ``"pmi_cut"``: a word of two or more units must begin with a
+        unit that begins a run (follows punctuation or a line start) and end with one that ends
+        a run, each at least ``min_boundary`` times as often as the average unit. Function words
+        hardly ever stand next to punctuation ("the", "of", "than", "been"), so this drops the
+        pieces of free syntax ("number of", "is not") and keeps the terms. Default 0.3 for
+        words, 0 (off) for characters.
     unit : {"auto", "char", "word"}, default="auto"
         Units of the text (see :func:`unsup.text.ngram_statistics`).
     errors : {"replace", "strict"}, default="replace"
@@ -128,8 +183,9 @@ class WordFinder:
 
     def __init__(self, method: str = "ngram_linkage", *, max_n: Optional[int] = None, min_count: Optional[int] = None,
                  min_pmi: float = 1.0, min_proba: float = 1e-7,
-                 thresholds: Sequence[float] = (0.0, 2.0, 4.0, 6.0), min_support: float = 30.0,
-                 min_entropy: Optional[float] = None, unit: str = "auto", errors: str = "replace",
+                 thresholds: Optional[Sequence[float]] = None, min_support: float = 30.0,
+                 min_entropy: Optional[float] = None, min_boundary: Optional[float] = None,
+                 unit: str = "auto", errors: str = "replace",
                  n_jobs: Optional[int] = None, max_memory: Optional[Union[int, str]] = None,
                  verbose: int = 0) -> None:
         self.method = method
@@ -140,6 +196,7 @@ class WordFinder:
         self.thresholds = thresholds
         self.min_support = min_support
         self.min_entropy = min_entropy
+        self.min_boundary = min_boundary
         self.unit = unit
         self.errors = errors
         self.n_jobs = n_jobs
@@ -198,10 +255,14 @@ class WordFinder:
         _check_real(self.min_support, "min_support", 0.0)
         if self.min_entropy is not None:
             _check_real(self.min_entropy, "min_entropy", 0.0)
-        thresholds = [_check_real(t, "thresholds") for t in self.thresholds]
+        if self.min_boundary is not None:
+            _check_real(self.min_boundary, "min_boundary", 0.0)
+        if self.thresholds is not None:
+            if isinstance(self.thresholds, (str, bytes)) or not hasattr(self.thresholds, "__iter__"):
+                raise ValueError(f"thresholds must be a sequence of numbers, got {self.thresholds!r}")
+            if not [_check_real(t, "thresholds") for t in self.thresholds]:
+                raise ValueError("thresholds must hold at least one value")
         n_jobs = check_n_jobs(self.n_jobs)
-        if not thresholds:
-            raise ValueError("thresholds must hold at least one value")
         budget = self._table_budget()
         previous = self.__dict__.get("_counter")
         if previous is not None:
@@ -217,10 +278,14 @@ class WordFinder:
                     self.n_bytes_ = 0
                 max_n = self.max_n or (_PMI_CUT_MAX_LENGTH if self.method == "pmi_cut"
                                        else 4 if self.unit_ == "char" else 3)
+                thresholds = [float(t) for t in
+                              (self.thresholds if self.thresholds is not None else _THRESHOLDS[self.unit_])]
+                min_boundary = self.min_boundary if self.min_boundary is not None else _MIN_BOUNDARY[self.unit_]
                 if self.method == "pmi_cut":
-                    words, counter = self._pmi_cut(reader, max_n, n_jobs, budget, previous)
+                    words, counter = self._pmi_cut(reader, max_n, min_boundary, n_jobs, budget, previous)
                 elif self.method == "ngram_linkage":
-                    words, counter = self._ngram_linkage(reader, max_n, thresholds, n_jobs, budget, previous)
+                    words, counter = self._ngram_linkage(reader, max_n, thresholds, min_boundary, n_jobs, budget,
+                                                            previous)
                 else:
                     words, counter = self._entropy(reader, max_n, budget, previous)
         except BaseException:
@@ -288,7 +353,19 @@ class WordFinder:
             logger.info("WordFinder: %.1f MB of counts spilled to temporary files (max_memory %s)",
                         spilled / 1e6, self.max_memory)
 
-    def _pmi_cut(self, reader: CorpusReader, max_n: int, n_jobs: int, budget: Optional[int], previous: Any) -> Tuple:
+    @staticmethod
+    def _at_boundaries(counter: Any, found: Dict[str, Any], min_boundary: float) -> Dict[str, Any]:
+        """The fragments of ``found`` that can stand between punctuation (:func:`_at_run_boundaries`)."""
+        keep = _at_run_boundaries(counter.unit_counts, counter.run_starts, counter.run_ends, found["ids"],
+                                  found["length"], min_boundary)
+        if keep.all():
+            return found
+        texts = found["texts"]
+        return {"texts": [t for t, k in zip(texts, keep) if k], "ids": np.ascontiguousarray(found["ids"][keep]),
+                "length": found["length"][keep], "count": found["count"][keep]}
+
+    def _pmi_cut(self, reader: CorpusReader, max_n: int, min_boundary: float, n_jobs: int, budget: Optional[int],
+                 previous: Any) -> Tuple:
         # Pass 1: units exactly, pairs into the count sketch; the units are recorded.
         counter = self._frequent_counter(reader, 2, n_jobs, budget, previous)
         # Pass 2 (replayed): exact counts of the pairs that can reach p_ab >= min_proba; those
@@ -301,7 +378,7 @@ class WordFinder:
         fragments.keep(pairs, pair_length)
         del pairs, pair_length
         fragments.replay(counter, n_jobs)
-        found = fragments.fragments(self.min_count_)
+        found = self._at_boundaries(counter, fragments.fragments(self.min_count_), min_boundary)
         self._log_spill(counter, fragments)
         counts, new_units, new_counts = _core.text.remove_redundant_words(
             found["ids"], found["length"], found["count"], 1.0)
@@ -321,20 +398,20 @@ class WordFinder:
         nan = np.full(int(keep.sum()), np.nan)
         return (texts, lengths[keep], counts[keep].astype(np.int64), cohesion[keep], nan, nan), counter
 
-    def _ngram_linkage(self, reader: CorpusReader, max_n: int, thresholds: List[float], n_jobs: int,
-                       budget: Optional[int], previous: Any) -> Tuple:
+    def _ngram_linkage(self, reader: CorpusReader, max_n: int, thresholds: List[float], min_boundary: float,
+                       n_jobs: int, budget: Optional[int], previous: Any) -> Tuple:
         # Exact counts of the n-grams that reach min_count, without holding every rare one.
         # Pass 1 records the units in a temporary file: passes 2 and 3 replay them, no decoding.
         counter = self._frequent_counter(reader, max_n, n_jobs, budget, previous)
         counter.start_second_pass(self.min_count_)
         counter.replay()
-        kept_ids, kept_length = counter.cohesive(self.min_count_, [float(t) for t in thresholds])
+        kept_ids, kept_length = counter.cohesive(self.min_count_, thresholds)
         fragments = self._fragment_counter(counter, 2 * max_n, budget)
         fragments.keep(kept_ids, kept_length)
         fragments.count_only_kept_windows(max_n)  # the other pieces cannot be words
         del kept_ids, kept_length
         fragments.replay(counter, n_jobs)
-        found = fragments.fragments(self.min_count_)
+        found = self._at_boundaries(counter, fragments.fragments(self.min_count_), min_boundary)
         self._log_spill(counter, fragments)
         texts = found["texts"]
         ids, length = found["ids"], found["length"]

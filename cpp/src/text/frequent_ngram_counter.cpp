@@ -253,6 +253,16 @@ void FrequentNgramCounter::start_second_pass(std::uint64_t min_count) {
             const unit_t u = static_cast<unit_t>(id);
             if (shard.units[id] > 0) tables_[0].add(&u, shard.units[id]);
         }
+        if (unit_counts_.size() < shard.units.size()) {
+            unit_counts_.resize(shard.units.size(), 0);
+            run_starts_.resize(shard.units.size(), 0);
+            run_ends_.resize(shard.units.size(), 0);
+        }
+        for (std::size_t id = 0; id < shard.units.size(); ++id) {
+            unit_counts_[id] += shard.units[id];
+            run_starts_[id] += shard.run_starts[id];
+            run_ends_[id] += shard.run_ends[id];
+        }
         shard = FirstPassShard{};
     }
 }
@@ -302,9 +312,15 @@ void FrequentNgramCounter::count_first(const unit_t* u, std::size_t n, FirstPass
         u, n, static_cast<std::size_t>(max_n_),
         [&](std::size_t i, std::size_t len, std::size_t slot) {  // n-grams starting at i: k = 1 .. len
             ++shard.n_units;
-            if (u[i] >= shard.units.size())
-                shard.units.resize(std::max<std::size_t>(2 * shard.units.size(), u[i] + 1), 0);
+            if (u[i] >= shard.units.size()) {
+                const std::size_t size = std::max<std::size_t>(2 * shard.units.size(), u[i] + 1);
+                shard.units.resize(size, 0);
+                shard.run_starts.resize(size, 0);
+                shard.run_ends.resize(size, 0);
+            }
             ++shard.units[u[i]];
+            shard.run_starts[u[i]] += i == 0 || u[i - 1] == kBoundary;  // pieces hold whole runs
+            shard.run_ends[u[i]] += i + 1 == n || u[i + 1] == kBoundary;
             if (len < 2) return false;
             BlockPosition& p = block[slot];
             p.at = u + i;
@@ -377,7 +393,10 @@ std::size_t FrequentNgramCounter::memory_bytes() {
     std::size_t bytes = sketch_.capacity() + vocabulary_->memory_bytes() +
                         (batch_.capacity() + counting_.capacity()) * sizeof(unit_t);
     for (const FirstPassShard& shard : shards_)
-        bytes += shard.units.capacity() * sizeof(std::uint64_t) + shard.sketch.capacity() + shard.pairs.memory_bytes();
+        bytes += (shard.units.capacity() + shard.run_starts.capacity() + shard.run_ends.capacity()) *
+                     sizeof(std::uint64_t) +
+                 shard.sketch.capacity() + shard.pairs.memory_bytes();
+    bytes += (unit_counts_.capacity() + run_starts_.capacity() + run_ends_.capacity()) * sizeof(std::uint64_t);
     for (const auto& t : tables_) bytes += t.memory_bytes();
     return bytes;
 }

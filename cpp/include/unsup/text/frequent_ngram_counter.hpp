@@ -83,6 +83,12 @@ public:
     std::uint64_t n_units();
     std::size_t memory_bytes();
     const std::shared_ptr<UnitVocabulary>& vocabulary() const { return vocabulary_; }
+    /// By unit id (from pass 2 on; ids past the end were never seen): the unit's count, how many
+    /// times it begins a run, and how many times it ends one. The boundary statistics of the
+    /// words: function units, such as "of" or "the", hardly ever stand next to punctuation.
+    const std::vector<std::uint64_t>& unit_counts() const { return unit_counts_; }
+    const std::vector<std::uint64_t>& run_starts() const { return run_starts_; }
+    const std::vector<std::uint64_t>& run_ends() const { return run_ends_; }
 
     /// Statistics (entropies NaN) of the n-grams counted at least `min_count` times, which must
     /// be at least the second pass's threshold.
@@ -114,6 +120,7 @@ private:
     struct FirstPassShard {
         NgramTable pairs{2};               // while pairs are counted exactly
         std::vector<std::uint64_t> units;  // count per unit id
+        std::vector<std::uint64_t> run_starts, run_ends;  // per unit id: times it begins, ends a run
         std::uint64_t n_units = 0;
         std::vector<std::uint8_t> sketch;  // threads other than the first
     };
@@ -155,6 +162,7 @@ private:
     std::uint8_t threshold_ = 0;
     std::uint64_t min_count_ = 0;
     std::uint64_t n_units_ = 0;            // from pass 2 on
+    std::vector<std::uint64_t> unit_counts_, run_starts_, run_ends_;  // from pass 2 on, by unit id
     bool replayed_ = false, fed_second_pass_ = false;  // pass 2 reads the units once, one way
     bool pairs_in_sketch_ = false;         // pairs outgrew pair_budget_ in pass 1
     std::size_t pair_budget_;
