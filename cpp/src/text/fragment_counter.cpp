@@ -152,8 +152,10 @@ void FragmentCounter::replay(const UnitStream& stream, const UnitVocabulary& uni
             spill_.spill_if_over(table_budget_, all);
         },
         stop);
-    for (Shard& shard : shards)
-        for (int k = 1; k <= max_length_; ++k) main_.counts[k - 1].absorb(shard.counts[k - 1]);
+    // The lengths are added up side by side (each in thread order: the same tables for any jobs).
+    parallel_for(static_cast<std::size_t>(max_length_), static_cast<int>(jobs), [&](std::size_t i) {
+        for (Shard& shard : shards) main_.counts[i].absorb(shard.counts[i]);
+    });
 }
 
 std::size_t FragmentCounter::memory_bytes() const {

@@ -207,8 +207,10 @@ void FrequentNgramCounter::replay(const StopToken& stop) {
             spill_.spill_if_over(table_budget_, all, first_counted());
         },
         stop);
-    for (auto& tables : pieces)
-        for (int k = 2; k <= max_n_; ++k) tables_[k - 1].absorb(tables[k - 1]);
+    // The orders are added up side by side (each in thread order: the same tables for any jobs).
+    parallel_for(static_cast<std::size_t>(max_n_ - 1), static_cast<int>(jobs), [&](std::size_t i) {
+        for (auto& tables : pieces) tables_[i + 1].absorb(tables[i + 1]);
+    });
     end_second_pass();
 }
 
