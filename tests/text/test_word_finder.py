@@ -299,7 +299,9 @@ def test_at_run_boundaries_keeps_words_with_boundary_units():
     assert _at_run_boundaries(counts, starts, ends, ids, length, 0.0).all()
 
 
-def test_word_mode_drops_phrases_that_begin_or_end_with_a_function_word():
+def _function_word_documents():
+    """Runs of filler words, a term at the edge of some ("sparse matrix") and a piece of free
+    syntax inside others ("number of" + anything, never next to punctuation)."""
     rng = np.random.default_rng(5)
     filler = [f"w{i}" for i in range(400)]
     documents = []
@@ -314,12 +316,28 @@ def test_word_mode_drops_phrases_that_begin_or_end_with_a_function_word():
                 words.insert(int(rng.integers(1, len(words))), "number of")
             runs.append(" ".join(words))
         documents.append(", ".join(runs) + ".")
+    return documents
+
+
+def test_word_mode_drops_phrases_that_begin_or_end_with_a_function_word():
+    documents = _function_word_documents()
     every = WordFinder(unit="word", min_boundary=0.0).fit(documents)
     assert {"sparse matrix", "number of"} <= set(every.words_)
     default = WordFinder(unit="word").fit(documents)
     assert "sparse matrix" in default.words_ and "number of" not in default.words_
     assert not any(w.startswith("of ") or w.endswith(" number") for w in default.words_)
     assert set(default.words_) <= set(every.words_)
+
+
+def test_word_mode_result_does_not_depend_on_threads_or_calls():
+    documents = _function_word_documents()
+    reference = WordFinder(unit="word").fit(documents)
+    threads = WordFinder(unit="word", n_jobs=2).fit(documents)
+    calls = WordFinder(unit="word")
+    for part in (documents[:1000], documents[1000:2500], documents[2500:]):
+        calls.partial_fit(part)
+    for other in (threads, calls):
+        assert other.words_ == reference.words_ and other.vocabulary_ == reference.vocabulary_
 
 
 def test_defaults_scale_with_the_corpus():

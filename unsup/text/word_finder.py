@@ -257,10 +257,12 @@ class WordFinder:
             _check_real(self.min_entropy, "min_entropy", 0.0)
         if self.min_boundary is not None:
             _check_real(self.min_boundary, "min_boundary", 0.0)
+        thresholds = None
         if self.thresholds is not None:
             if isinstance(self.thresholds, (str, bytes)) or not hasattr(self.thresholds, "__iter__"):
                 raise ValueError(f"thresholds must be a sequence of numbers, got {self.thresholds!r}")
-            if not [_check_real(t, "thresholds") for t in self.thresholds]:
+            thresholds = [_check_real(t, "thresholds") for t in self.thresholds]
+            if not thresholds:
                 raise ValueError("thresholds must hold at least one value")
         n_jobs = check_n_jobs(self.n_jobs)
         budget = self._table_budget()
@@ -278,8 +280,7 @@ class WordFinder:
                     self.n_bytes_ = 0
                 max_n = self.max_n or (_PMI_CUT_MAX_LENGTH if self.method == "pmi_cut"
                                        else 4 if self.unit_ == "char" else 3)
-                thresholds = [float(t) for t in
-                              (self.thresholds if self.thresholds is not None else _THRESHOLDS[self.unit_])]
+                thresholds = thresholds or list(_THRESHOLDS[self.unit_])
                 min_boundary = self.min_boundary if self.min_boundary is not None else _MIN_BOUNDARY[self.unit_]
                 if self.method == "pmi_cut":
                     words, counter = self._pmi_cut(reader, max_n, min_boundary, n_jobs, budget, previous)
