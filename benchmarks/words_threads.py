@@ -37,24 +37,22 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     corpus = build_corpora(args.corpus_mb)["mixed"]
     mb = corpus.stat().st_size / 1e6
-    WordFinder(args.method).fit(corpus)  # warm-up: page cache, imports
+    reference = WordFinder(args.method).fit(corpus).words_  # warm-up (page cache, imports); the words
     times = {j: [] for j in args.jobs}
-    words = {}
     for _ in range(args.rounds):
         for j in args.jobs:
             start = time.perf_counter()
             finder = WordFinder(args.method, n_jobs=j).fit(corpus)
             times[j].append(time.perf_counter() - start)
-            words[j] = finder.words_
-    if any(words[j] != words[args.jobs[0]] for j in args.jobs):
-        raise SystemExit("the words differ between thread counts")
+            if finder.words_ != reference:  # every fit, every thread count
+                raise SystemExit(f"the words of n_jobs={j} differ from those of one thread")
     base = statistics.median(times[args.jobs[0]])
     rows = []
     for j in args.jobs:
         best, median = min(times[j]), statistics.median(times[j])
         rows.append({"n_jobs": j, "best s": best, "median s": median, "MB/s (median)": mb / median,
                      "x first count (median)": base / median, "x first count (best)": min(times[args.jobs[0]]) / best,
-                     "words": len(words[j])})
+                     "words": len(reference)})
     print(f"method {args.method}, corpus {corpus.name} ({mb:.1f} MB), {args.rounds} rounds")
     print(table(rows, list(rows[0])))
     return 0

@@ -1,6 +1,7 @@
 """The unsup command line."""
 
 import json
+import logging
 import subprocess
 import sys
 
@@ -122,12 +123,20 @@ def test_words_errors(tmp_path, capsys, monkeypatch):
     assert code == 2 and "max_memory" in err
 
 
-def test_words_under_a_memory_cap(corpus_file, capsys):
+def test_words_under_a_memory_cap(corpus_file, capsys, caplog):
     path, _ = corpus_file
     code, free, _ = run(["words", str(path), "--top", "50", "--format", "json"], capsys)
-    code2, capped, _ = run(["words", str(path), "--top", "50", "--format", "json", "--max-memory", "2MB"], capsys)
+    with caplog.at_level(logging.INFO, logger="unsup"):
+        code2, capped, _ = run(["words", str(path), "--top", "50", "--format", "json", "--max-memory", "2MB"],
+                               capsys)
     assert code == code2 == 0
+    assert "spilled to temporary files" in caplog.text  # the cap took effect
     assert json.loads(capped)["words"] == json.loads(free)["words"]
+
+
+def test_words_refuses_a_directory(tmp_path, capsys):
+    code, _, err = run(["words", str(tmp_path)], capsys)
+    assert code == 2 and "cannot read" in err
 
 
 def test_version_and_module_entry_point(tmp_path):

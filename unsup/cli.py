@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import math
 import sys
@@ -154,8 +155,8 @@ def _words(args: argparse.Namespace, out: TextIO) -> int:
     if "-" in args.corpus and len(args.corpus) > 1:
         raise ValueError("'-' (standard input) cannot be combined with files")
     for name in args.corpus:
-        if name != "-" and not Path(name).is_file():
-            raise FileNotFoundError(2, "No such file", name)
+        if name != "-" and not Path(name).is_file():  # errno's subclass: not found, a directory...
+            raise OSError(errno.EISDIR if Path(name).is_dir() else errno.ENOENT, "not a file", name)
     corpus = _stdin_documents(args.errors) if args.corpus == ["-"] else [Path(p) for p in args.corpus]
     finder = WordFinder(args.method, max_n=args.max_n, min_count=args.min_count, unit=args.unit,
                         errors=args.errors, n_jobs=args.jobs, max_memory=args.max_memory,
@@ -308,6 +309,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except FileNotFoundError as exc:
         print(f"unsup: error: no such file: {exc.filename}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        return 0
+    except OSError as exc:  # a directory, no permission, a read error
+        print(f"unsup: error: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
     except UnicodeDecodeError as exc:
         print(f"unsup: error: invalid UTF-8: {exc.reason}", file=sys.stderr)
         return 2
@@ -317,8 +323,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("unsup: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

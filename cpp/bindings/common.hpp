@@ -81,4 +81,12 @@ py::array_t<T> to_numpy(const std::vector<T>& v) {
     return out;
 }
 
+/// A (rows, cols) array of the row-major values `v` (rows * cols of them).
+template <class T>
+py::array_t<T> to_numpy_2d(const std::vector<T>& v, std::size_t rows, std::size_t cols) {
+    py::array_t<T> out({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(cols)});
+    std::copy(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(rows * cols), out.mutable_data());
+    return out;
+}
+
 }  // namespace unsup::bindings

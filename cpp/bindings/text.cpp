@@ -115,21 +115,38 @@ py::class_<Reader> bind_streaming(py::class_<Reader> cls) {
     return cls;
 }
 
-py::dict statistics_dict(const NgramStatistics& s) {
+/// counter.statistics(min_count) without the GIL, as a dict of lists and arrays.
+template <class Counter>
+py::dict statistics_of(Counter& counter, std::uint64_t min_count) {
+    NgramStatistics s;
+    {
+        py::gil_scoped_release release;
+        s = counter.statistics(min_count);
+    }
     py::dict d;
-    const py::ssize_t rows = static_cast<py::ssize_t>(s.count.size());
-    py::array_t<std::uint32_t> ids({rows, static_cast<py::ssize_t>(s.max_n)});
-    std::copy(s.ids.begin(), s.ids.end(), ids.mutable_data());
-    d["units"] = s.units;
     d["ngrams"] = s.ngrams;
     d["n_units"] = s.n_units;
-    d["ids"] = ids;
+    d["ids"] = to_numpy_2d(s.ids, s.count.size(), static_cast<std::size_t>(s.max_n));
     d["length"] = to_numpy(s.length);
     d["count"] = to_numpy(s.count);
     d["cohesion"] = to_numpy(s.cohesion);
     d["left_entropy"] = to_numpy(s.left_entropy);
     d["right_entropy"] = to_numpy(s.right_entropy);
     return d;
+}
+
+/// The texts of unit ids of a counter's vocabulary.
+template <class Counter>
+std::vector<std::string> unit_texts_of(const Counter& counter, const CArray<std::uint32_t>& ids) {
+    const UnitVocabulary& v = *counter.vocabulary();
+    std::vector<std::string> out;
+    out.reserve(static_cast<std::size_t>(ids.size()));
+    for (py::ssize_t i = 0; i < ids.size(); ++i) {
+        const unit_t id = ids.data()[i];
+        require(id < v.size(), "ids: unit id out of range");
+        out.push_back(v.text(id));
+    }
+    return out;
 }
 
 }  // namespace
@@ -145,17 +162,9 @@ void bind_text(py::module_& m) {
              py::arg("table_budget") = 0)
         .def_property_readonly("n_units", &NgramCounter::n_units)
         .def_property_readonly("spilled_bytes", &NgramCounter::spilled_bytes)
-        .def(
-            "statistics",
-            [](NgramCounter& self, std::uint64_t min_count) {
-                NgramStatistics s;
-                {
-                    py::gil_scoped_release release;
-                    s = self.statistics(min_count);
-                }
-                return statistics_dict(s);
-            },
-            py::arg("min_count") = 1, "Statistics of the n-grams counted at least min_count times.");
+        .def("statistics", &statistics_of<NgramCounter>, py::arg("min_count") = 1,
+             "Statistics of the n-grams counted at least min_count times.")
+        .def("unit_texts", &unit_texts_of<NgramCounter>, py::arg("ids"), "Texts of these unit ids.");
 
     bind_streaming(py::class_<FrequentNgramCounter>(
                        m, "FrequentNgramCounter",
@@ -202,19 +211,7 @@ void bind_text(py::module_& m) {
             "replay", [](FrequentNgramCounter& self) { without_gil([&](const StopToken& stop) { self.replay(stop); }); },
             "Pass 2 from the units recorded in pass 1 (keep_stream=True), instead of feeding the corpus again.")
         .def_property_readonly("stream_units", [](const FrequentNgramCounter& self) { return self.stream().size(); })
-        .def(
-            "unit_texts",
-            [](const FrequentNgramCounter& self, const CArray<std::uint32_t>& ids) {
-                const UnitVocabulary& v = *self.vocabulary();
-                std::vector<std::string> out;
-                for (py::ssize_t i = 0; i < ids.size(); ++i) {
-                    const unit_t id = ids.data()[i];
-                    require(id < v.size(), "ids: unit id out of range");
-                    out.push_back(v.text(id));
-                }
-                return out;
-            },
-            py::arg("ids"), "Texts of these unit ids.")
+        .def("unit_texts", &unit_texts_of<FrequentNgramCounter>, py::arg("ids"), "Texts of these unit ids.")
         .def(
             "start_second_pass",
             [](FrequentNgramCounter& self, std::uint64_t min_count) {
@@ -223,17 +220,8 @@ void bind_text(py::module_& m) {
             py::arg("min_count"), "End pass 1; feed the same corpus again to count the n-grams that may reach min_count.")
         .def_property_readonly("pass_", &FrequentNgramCounter::pass)
         .def_property_readonly("n_units", &FrequentNgramCounter::n_units)
-        .def(
-            "statistics",
-            [](const FrequentNgramCounter& self, std::uint64_t min_count) {
-                NgramStatistics s;
-                {
-                    py::gil_scoped_release release;
-                    s = self.statistics(min_count);
-                }
-                return statistics_dict(s);
-            },
-            py::arg("min_count"), "Statistics (entropies NaN) of the n-grams counted at least min_count times.")
+        .def("statistics", &statistics_of<FrequentNgramCounter>, py::arg("min_count"),
+             "Statistics (entropies NaN) of the n-grams counted at least min_count times.")
         .def(
             "cohesive",
             [](const FrequentNgramCounter& self, std::uint64_t min_count, const std::vector<double>& thresholds) {
@@ -243,10 +231,8 @@ void bind_text(py::module_& m) {
                     py::gil_scoped_release release;
                     self.cohesive(min_count, thresholds, ids, length);
                 }
-                py::array_t<std::uint32_t> rows({static_cast<py::ssize_t>(length.size()),
-                                                 static_cast<py::ssize_t>(self.max_n())});
-                std::copy(ids.begin(), ids.end(), rows.mutable_data());
-                return py::make_tuple(rows, to_numpy(length));
+                return py::make_tuple(to_numpy_2d(ids, length.size(), static_cast<std::size_t>(self.max_n())),
+                                      to_numpy(length));
             },
             py::arg("min_count"), py::arg("thresholds"),
             "(ids, length) of the n-grams (n >= 2) counted min_count times with cohesion >= thresholds[n - 1].")
@@ -266,14 +252,12 @@ void bind_text(py::module_& m) {
                        "Second pass: counts the fragments of runs cut where no kept n-gram links two units."))
         .def(py::init([](const py::object& counter, int max_length, const std::string& errors) {
                  // The first pass's counter (either kind) lends its units.
-                 if (py::isinstance<NgramCounter>(counter)) {
-                     const auto& c = counter.cast<const NgramCounter&>();
+                 auto from = [&](const auto& c) {
                      return new FragmentCounter(c.vocabulary(), c.mode(), decode_errors(errors), max_length);
-                 }
-                 if (py::isinstance<FrequentNgramCounter>(counter)) {
-                     const auto& c = counter.cast<const FrequentNgramCounter&>();
-                     return new FragmentCounter(c.vocabulary(), c.mode(), decode_errors(errors), max_length);
-                 }
+                 };
+                 if (py::isinstance<NgramCounter>(counter)) return from(counter.cast<const NgramCounter&>());
+                 if (py::isinstance<FrequentNgramCounter>(counter))
+                     return from(counter.cast<const FrequentNgramCounter&>());
                  throw py::type_error("counter must be an NgramCounter or a FrequentNgramCounter");
              }),
              py::arg("counter"), py::arg("max_length"), py::arg("errors") = "replace",
@@ -312,10 +296,7 @@ void bind_text(py::module_& m) {
                     f = self.fragments(min_count);
                 }
                 py::dict d;
-                py::array_t<std::uint32_t> ids({static_cast<py::ssize_t>(f.count.size()),
-                                                static_cast<py::ssize_t>(f.max_length)});
-                std::copy(f.ids.begin(), f.ids.end(), ids.mutable_data());
-                d["ids"] = ids;
+                d["ids"] = to_numpy_2d(f.ids, f.count.size(), static_cast<std::size_t>(f.max_length));
                 d["length"] = to_numpy(f.length);
                 d["count"] = to_numpy(f.count);
                 d["texts"] = f.texts;

@@ -47,10 +47,11 @@ def test_viterbi_matches_brute_force(seed):
     logp = {w: math.log(c / total) for w, c in counts.items()}
     for _ in range(5):
         text = "".join(rng.choice(list(alphabet), size=int(rng.integers(1, 11))))
-        best = max(_score(p, logp, tok.unknown_score) for p in _segmentations(text))
+        unknown = math.log(0.5 / total)  # the documented default, not the tokenizer's own figure
+        best = max(_score(p, logp, unknown) for p in _segmentations(text))
         ours = tok.tokenize(text)
         assert "".join(ours) == text
-        assert _score(ours, logp, tok.unknown_score) == pytest.approx(best, rel=1e-6, abs=1e-6)
+        assert _score(ours, logp, unknown) == pytest.approx(best, rel=1e-6, abs=1e-6)
 
 
 def test_example_and_unknown_characters():
@@ -112,3 +113,12 @@ def test_bad_input():
         tok.tokenize("\ud800")
     with pytest.raises(ValueError, match="surrogate"):
         Tokenizer({"a\ud800b": 1})
+    with pytest.raises(TypeError, match="texts"):
+        tok.tokenize_many("北京大学")  # one str is not an iterable of texts
+    with pytest.raises(ValueError, match="vocabulary"):
+        Tokenizer({"北京": "many"})
+    for score in (0.5, "x", math.inf):  # a log-probability: finite and <= 0
+        with pytest.raises(ValueError, match="unknown_score"):
+            Tokenizer(["北京"], unknown_score=score)
+    with pytest.raises(ValueError, match="n_jobs"):
+        tok.tokenize_many(["北京"], n_jobs=2**40)

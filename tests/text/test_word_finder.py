@@ -119,7 +119,8 @@ def test_frequent_counter_is_exact(planted):
         ids, length = counter.cohesive(5, [0.0, 2.0, 4.0, 6.0])
         theta = np.array([0.0, 2.0, 4.0, 6.0])
         expected = (reference["length"] >= 2) & (reference["cohesion"] >= theta[reference["length"] - 1])
-        assert len(length) == expected.sum()
+        kept = {"".join(counter.unit_texts(row[:n])) for row, n in zip(ids, length)}
+        assert len(kept) == len(length) and kept == {reference["ngrams"][i] for i in np.flatnonzero(expected)}
     with pytest.raises(ValueError, match="below"):
         counter.statistics(4)
 
@@ -361,6 +362,8 @@ def test_invalid_utf8_policies(tmp_path):
     ({"thresholds": []}, "thresholds"), ({"min_entropy": -1.0}, "min_entropy"), ({"unit": "byte"}, "unit"),
     ({"errors": "ignore"}, "errors"), ({"n_jobs": 0}, "n_jobs"), ({"min_boundary": -0.5}, "min_boundary"),
     ({"thresholds": 2.0}, "thresholds"), ({"thresholds": [0.0, math.inf]}, "thresholds"),
+    ({"max_n": 1}, "max_n"), ({"min_proba": 2.0}, "min_proba"), ({"n_jobs": 2**40}, "n_jobs"),
+    ({"max_memory": 10**30}, "max_memory"),
 ])
 def test_bad_parameters(kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -375,6 +378,8 @@ def test_bad_corpus():
     with pytest.raises(FileNotFoundError, match="corpus"):
         from pathlib import Path
         WordFinder().fit(Path("/nonexistent/corpus.txt"))
+    with pytest.raises(IsADirectoryError, match="corpus"):
+        WordFinder().fit(Path(__file__).parent)
     with pytest.raises(AttributeError, match="fit"):
         WordFinder().top(3)
 
@@ -439,6 +444,51 @@ def test_core_guards_against_misuse():
                                           np.array([3], np.uint64), math.nan)
     with pytest.raises(ValueError, match="unknown_score"):
         _core.text.Tokenizer(["甲乙"], [1.0], "char", -math.inf)
+    fed = counted()
+    fed.start_second_pass(1)
+    fed.feed(text)  # pass 2 fed, its last batch not counted yet
+    with pytest.raises(ValueError, match="end_document"):
+        fed.statistics(1)
+    fed.end_document()
+    assert "甲乙" in fed.statistics(1)["ngrams"]
+
+
+def test_replays_of_one_stream_from_several_threads():
+    import threading
+
+    text = "\n".join(["甲乙丙丁" * 50, "乙丙甲" * 70] * 400).encode()
+    counter = _core.text.FrequentNgramCounter(3, "char", "replace", 1 << 16, keep_stream=True)
+    counter.feed(text)
+    counter.end_document()
+    counter.start_second_pass(1)
+    counter.replay()
+    results = [None] * 4
+
+    def replay(i):
+        fragments = _core.text.FragmentCounter(counter, 6)
+        fragments.replay(counter)
+        found = fragments.fragments(1)
+        results[i] = dict(zip(found["texts"], found["count"].tolist()))
+
+    threads = [threading.Thread(target=replay, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results[0] and all(r == results[0] for r in results)
+
+
+def test_failed_fit_leaves_the_finder_unfitted(tmp_path):
+    finder = WordFinder(min_count=1).fit(["甲乙丙甲乙丙"])
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"hello world \xff")
+    finder.errors = "strict"
+    with pytest.raises(UnicodeDecodeError):
+        finder.fit(bad)
+    for name in ("words_", "vocabulary_", "statistics_", "unit_", "n_units_", "n_bytes_"):
+        assert not hasattr(finder, name), name
+    with pytest.raises(AttributeError, match="fit"):
+        finder.top(3)
 
 
 @pytest.mark.parametrize("max_n", [3, 5, 7])
@@ -495,3 +545,15 @@ def test_failed_partial_fit_starts_over(tmp_path, planted):
         finder.partial_fit(bad)
     finder.partial_fit(documents[300:600])  # the half-read call left nothing behind
     assert finder.words_ == WordFinder(errors="strict").fit(documents[300:600]).words_
+
+
+def test_planted_corpus_checks_its_arguments():
+    from unsup.datasets import planted_lexicon_corpus
+
+    for kwargs, name in (({"n_documents": -1}, "n_documents"), ({"alphabet_size": 10.5}, "alphabet_size"),
+                         ({"zipf_exponent": math.nan}, "zipf_exponent"), ({"n_words": 0}, "n_words")):
+        with pytest.raises(ValueError, match=name):
+            planted_lexicon_corpus(**kwargs)
+    documents, lexicon = planted_lexicon_corpus(n_words=50, n_documents=3, words_per_document=5, seed=1)
+    assert len(documents) == 3 and len(lexicon) == 50
+    assert all(any(d.startswith(w) for w in lexicon) for d in documents)

@@ -6,6 +6,8 @@ from typing import List, Tuple
 
 import numpy as np
 
+from unsup.utils.validation import check_positive_int, check_real, check_seed
+
 __all__ = ["planted_lexicon_corpus"]
 
 
@@ -32,17 +34,18 @@ def planted_lexicon_corpus(n_words: int = 600, n_documents: int = 2000, words_pe
     lexicon : list of str
         The planted words by rank (most probable first).
     """
-    if alphabet_size < 4 or alphabet_size > 20000:
-        raise ValueError(f"alphabet_size must be in [4, 20000], got {alphabet_size}")
-    if n_words < 1 or n_words > alphabet_size ** 2:
-        raise ValueError(f"n_words must be in [1, alphabet_size ** 2], got {n_words}")
-    rng = np.random.default_rng(seed)
+    alphabet_size = check_positive_int(alphabet_size, "alphabet_size", minimum=4, maximum=20000)
+    n_words = check_positive_int(n_words, "n_words", maximum=alphabet_size ** 2)
+    n_documents = check_positive_int(n_documents, "n_documents", minimum=0)
+    words_per_document = check_positive_int(words_per_document, "words_per_document")
+    zipf_exponent = check_real(zipf_exponent, "zipf_exponent", 0.0)
+    rng = np.random.default_rng(check_seed(seed, "seed"))
     alphabet = [chr(c) for c in range(0x4E00, 0x4E00 + alphabet_size)]
     lexicon: List[str] = []
     seen = set()
     while len(lexicon) < n_words:
         length = int(rng.choice([1, 2, 2, 2, 3, 3, 4]))
-        word = "".join(rng.choice(alphabet, size=length))
+        word = "".join(alphabet[i] for i in rng.choice(alphabet_size, size=length))
         if word not in seen:
             seen.add(word)
             lexicon.append(word)

@@ -21,8 +21,8 @@ _SAMPLE_CHARS = 1 << 14
 def _open(path: Path) -> BinaryIO:
     try:
         return open(path, "rb")
-    except OSError as exc:
-        raise FileNotFoundError(exc.errno, f"corpus: cannot read {str(path)!r}: {exc.strerror}", str(path)) from exc
+    except OSError as exc:  # OSError(errno, ...) is the errno's subclass: FileNotFoundError, IsADirectoryError...
+        raise OSError(exc.errno, f"corpus: cannot read {str(path)!r}: {exc.strerror}", str(path)) from exc
 
 
 def _documents(corpus: Corpus) -> Iterator[Union[str, Path]]:

@@ -103,9 +103,7 @@ def ngram_statistics(corpus: Corpus, max_n: int = 4, *, unit: str = "auto", erro
     -------
     NgramStatistics
     """
-    max_n = check_positive_int(max_n, "max_n")
-    if max_n > 16:
-        raise ValueError(f"max_n must be at most 16, got {max_n}")
+    max_n = check_positive_int(max_n, "max_n", maximum=16)
     min_count = check_positive_int(min_count, "min_count")
     budget = 0 if max_memory is None else parse_bytes(max_memory, "max_memory")
     with CorpusReader(corpus, errors=errors) as reader:

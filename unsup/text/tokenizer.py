@@ -8,7 +8,7 @@ from typing import Iterable, List, Mapping, Optional, Union
 
 from unsup import _core
 from unsup.text.statistics import _is_ideograph, resolve_unit
-from unsup.utils.validation import check_n_jobs
+from unsup.utils.validation import check_n_jobs, check_real
 
 __all__ = ["Tokenizer"]
 
@@ -31,7 +31,7 @@ class Tokenizer:
         How text is cut into units (see :func:`unsup.text.ngram_statistics`); ``"auto"``:
         ``"char"`` when at least 30% of the words hold a CJK character.
     unknown_score : float, optional
-        Score (natural log) of a unit outside the lexicon; default ``ln(0.5 / total)``.
+        Score (natural log, <= 0) of a unit outside the lexicon; default ``ln(0.5 / total)``.
 
     Examples
     --------
@@ -47,7 +47,10 @@ class Tokenizer:
             raise TypeError("vocabulary: expected a mapping of words to counts or an iterable of words, got str")
         if isinstance(vocabulary, Mapping):
             words = list(vocabulary.keys())
-            counts = [float(c) for c in vocabulary.values()]
+            try:
+                counts = [float(c) for c in vocabulary.values()]
+            except (TypeError, ValueError):
+                raise ValueError("vocabulary: counts must be numbers") from None
         else:
             words = list(vocabulary)
             counts = [1.0] * len(words)
@@ -61,8 +64,8 @@ class Tokenizer:
         for c in counts:
             if not (math.isfinite(c) and c > 0):
                 raise ValueError("vocabulary: counts must be finite and positive")
-        if unknown_score is not None and not math.isfinite(unknown_score):
-            raise ValueError(f"unknown_score must be finite, got {unknown_score!r}")
+        if unknown_score is not None:  # a log-probability
+            check_real(unknown_score, "unknown_score", high=0.0)
         if unit == "auto":
             sample = words[:5000]
             cjk = sum(1 for w in sample if any(_is_ideograph(ch) for ch in w))
@@ -93,6 +96,8 @@ class Tokenizer:
 
     def tokenize_many(self, texts: Iterable[str], n_jobs: Optional[int] = None) -> List[List[str]]:
         """Tokens of each text, on ``n_jobs`` threads (the result does not depend on it)."""
+        if isinstance(texts, str):
+            raise TypeError("texts: expected an iterable of str, got one str (use tokenize)")
         texts = list(texts)
         for t in texts:
             if not isinstance(t, str):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import numbers
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -14,7 +13,7 @@ from unsup.text._corpus import Corpus, CorpusReader
 from unsup.text.statistics import resolve_unit
 from unsup.text.tokenizer import Tokenizer
 from unsup.utils.memory import parse_bytes, resident_bytes
-from unsup.utils.validation import check_n_jobs, check_positive_int
+from unsup.utils.validation import check_n_jobs, check_positive_int, check_real
 
 __all__ = ["WordFinder", "auto_min_count", "auto_min_entropy"]
 
@@ -27,6 +26,9 @@ _PMI_CUT_MAX_LENGTH = 8
 # "number of"), so a phrase needs the pair association of a lexicalised term.
 _THRESHOLDS = {"char": (0.0, 2.0, 4.0, 6.0), "word": (0.0, 5.0, 7.0)}
 _MIN_BOUNDARY = {"char": 0.0, "word": 0.3}
+# What fit sets: a fit that fails removes all of it.
+_FITTED = ("words_", "vocabulary_", "statistics_", "unit_", "n_units_", "min_count_", "n_bytes_", "_counter",
+           "_counter_settings")
 
 
 def auto_min_count(n_units: int) -> int:
@@ -90,12 +92,6 @@ def _at_run_boundaries(unit_counts: np.ndarray, run_starts: np.ndarray, run_ends
     return keep
 
 
-def _check_real(value: Any, name: str, low: float = -math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value < low:
-        raise ValueError(f"{name} must be a finite number >= {low}, got {value!r}")
-    return float(value)
-
-
 class WordFinder:
     """Find the words of a corpus without a dictionary (new-word discovery).
 
@@ -113,8 +109,8 @@ class WordFinder:
         ``exp(cohesion) >= min_support`` and left and right neighbour entropy
         ``>= min_entropy``.
     max_n : int, optional
-        Longest word in units: default 8 for ``"pmi_cut"``, 4 (characters) or 3 (words) for
-        the others, which count n-grams up to this length.
+        Longest word in units (2 to 16): default 8 for ``"pmi_cut"``, 4 (characters) or 3
+        (words) for the others, which count n-grams up to this length.
     min_count : int, optional
         Words (and counted n-grams) seen fewer times are dropped, after counting the whole
         corpus; default :func:`auto_min_count` of the corpus size.
@@ -217,6 +213,11 @@ class WordFinder:
         Returns
         -------
         self
+
+        Raises
+        ------
+        ValueError, TypeError, OSError, UnicodeDecodeError
+            On bad parameters or corpus; a fit that fails while reading leaves the finder unfitted.
         """
         self.__dict__.pop("_counter", None)  # fit starts over
         return self._fit(corpus, keep=False)
@@ -244,24 +245,22 @@ class WordFinder:
     def _fit(self, corpus: Corpus, keep: bool) -> "WordFinder":
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
-        if self.max_n is not None:
-            check_positive_int(self.max_n, "max_n")
-            if not 1 <= self.max_n <= 16:
-                raise ValueError(f"max_n must be in [1, 16], got {self.max_n!r}")
+        if self.max_n is not None:  # a word has 2 units or more
+            check_positive_int(self.max_n, "max_n", minimum=2, maximum=16)
         if self.min_count is not None:
             check_positive_int(self.min_count, "min_count")
-        _check_real(self.min_pmi, "min_pmi")
-        _check_real(self.min_proba, "min_proba", 0.0)
-        _check_real(self.min_support, "min_support", 0.0)
+        check_real(self.min_pmi, "min_pmi")
+        check_real(self.min_proba, "min_proba", 0.0, 1.0)
+        check_real(self.min_support, "min_support", 0.0)
         if self.min_entropy is not None:
-            _check_real(self.min_entropy, "min_entropy", 0.0)
+            check_real(self.min_entropy, "min_entropy", 0.0)
         if self.min_boundary is not None:
-            _check_real(self.min_boundary, "min_boundary", 0.0)
+            check_real(self.min_boundary, "min_boundary", 0.0)
         thresholds = None
         if self.thresholds is not None:
             if isinstance(self.thresholds, (str, bytes)) or not hasattr(self.thresholds, "__iter__"):
                 raise ValueError(f"thresholds must be a sequence of numbers, got {self.thresholds!r}")
-            thresholds = [_check_real(t, "thresholds") for t in self.thresholds]
+            thresholds = [check_real(t, "thresholds") for t in self.thresholds]
             if not thresholds:
                 raise ValueError("thresholds must hold at least one value")
         n_jobs = check_n_jobs(self.n_jobs)
@@ -290,7 +289,9 @@ class WordFinder:
                 else:
                     words, counter = self._entropy(reader, max_n, budget, previous)
         except BaseException:
-            self.__dict__.pop("_counter", None)  # half-read text: the earlier calls' counts are gone too
+            # Half-read text: the finder is left unfitted (the earlier calls' counts are gone too).
+            for name in _FITTED:
+                self.__dict__.pop(name, None)
             raise
         if keep:
             self._counter = counter

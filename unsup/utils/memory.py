@@ -14,6 +14,7 @@ _UNITS = {"": 1, "b": 1,
           "m": 1000 ** 2, "mb": 1000 ** 2, "mib": 1 << 20,
           "g": 1000 ** 3, "gb": 1000 ** 3, "gib": 1 << 30,
           "t": 1000 ** 4, "tb": 1000 ** 4, "tib": 1 << 40}
+_MAX_BYTES = 2**63 - 1
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]*)\s*$")
 
 
@@ -26,15 +27,15 @@ def parse_bytes(value: Union[int, str], name: str) -> int:
         Naming ``name`` when the value is not a positive size.
     """
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        if value <= 0:
-            raise ValueError(f"{name} must be positive, got {value!r}")
+        if not 0 < value <= _MAX_BYTES:
+            raise ValueError(f"{name} must be positive and at most 2**63 - 1 bytes, got {value!r}")
         return int(value)
     if isinstance(value, str):
         match = _SIZE.match(value)
         unit = match.group(2).lower() if match else None
         if match and unit in _UNITS:
             size = int(float(match.group(1)) * _UNITS[unit])
-            if size > 0:
+            if 0 < size <= _MAX_BYTES:
                 return size
     raise ValueError(f"{name} must be a positive number of bytes or a size such as '1GB' or '512MiB', got {value!r}")
 

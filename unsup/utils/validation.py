@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import numbers
-from typing import Any
+import os
+from typing import Any, Optional
 
 import numpy as np
 
-__all__ = ["check_n_jobs", "check_seed", "check_weights", "check_positive_int"]
+__all__ = ["check_n_jobs", "check_seed", "check_weights", "check_positive_int", "check_real"]
 
 _SEED_BOUND = 2**63 - 1
 
@@ -37,20 +39,39 @@ def check_seed(random_state: Any, name: str = "random_state") -> int:
     return int(rs.randint(0, 2**31 - 1)) * 2**31 + int(rs.randint(0, 2**31 - 1))
 
 
+_MAX_THREADS = 1024
+
+
 def check_n_jobs(n_jobs: Any, name: str = "n_jobs") -> int:
-    """scikit-learn's convention: ``None`` means 1, ``-1`` all cores, ``-2`` all but one."""
+    """The number of threads for ``n_jobs`` (scikit-learn's convention: ``None`` means 1, ``-1``
+    all cores, ``-2`` all but one, never fewer than 1); at most 1024."""
     if n_jobs is None:
         return 1
     if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
         raise ValueError(f"{name} must be None or a non-zero int, got {n_jobs!r}")
+    if abs(n_jobs) > _MAX_THREADS:
+        raise ValueError(f"{name} must be between -{_MAX_THREADS} and {_MAX_THREADS}, got {n_jobs!r}")
+    if n_jobs < 0:
+        return max(1, (os.cpu_count() or 1) + 1 + int(n_jobs))
     return int(n_jobs)
 
 
-def check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
-    """An int ``>= minimum`` (bools rejected)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+def check_positive_int(value: Any, name: str, minimum: int = 1, maximum: Optional[int] = None) -> int:
+    """An int in ``[minimum, maximum]`` (bools rejected)."""
+    if (isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < minimum
+            or (maximum is not None and value > maximum)):
+        bounds = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
+        raise ValueError(f"{name} must be an int {bounds}, got {value!r}")
     return int(value)
+
+
+def check_real(value: Any, name: str, low: float = -math.inf, high: float = math.inf) -> float:
+    """A finite real number in ``[low, high]`` (bools rejected)."""
+    if (isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not math.isfinite(value)
+            or not low <= value <= high):
+        bounds = f">= {low}" if high == math.inf else f"in [{low}, {high}]"
+        raise ValueError(f"{name} must be a finite number {bounds}, got {value!r}")
+    return float(value)
 
 
 def check_weights(data: np.ndarray, name: str = "weight") -> None:

@@ -12,10 +12,12 @@
 namespace unsup {
 
 /// Number of worker threads for `n_jobs` (scikit-learn convention: None/0 -> 1, -1 -> all cores).
+/// At most kMaxThreads (each thread may hold buffers of its own).
+constexpr int kMaxThreads = 1024;
 inline int resolve_n_jobs(int n_jobs) {
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     if (n_jobs < 0) return std::max(1, cores + 1 + n_jobs);
-    return std::max(1, n_jobs);
+    return std::clamp(n_jobs, 1, kMaxThreads);
 }
 
 /// Calls fn(i, worker) for every i in [0, n_items) on up to `n_jobs` threads, `worker` in
@@ -51,7 +53,13 @@ void parallel_for_workers(std::size_t n_items, int n_jobs, Fn&& fn) {
     };
     std::vector<std::thread> threads;
     threads.reserve(workers - 1);
-    for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
+    try {
+        for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
+    } catch (...) {  // no thread could be started: the ones running stop, then the error goes up
+        failed.store(true);
+        for (auto& t : threads) t.join();
+        throw;
+    }
     work(0);  // the caller works too, so it can answer interruption probes
     for (auto& t : threads) t.join();
     if (first_error) std::rethrow_exception(first_error);

@@ -7,6 +7,7 @@
 #include <string>
 
 #if defined(__unix__) || defined(__APPLE__)
+#include <fcntl.h>
 #include <unistd.h>
 #endif
 
@@ -24,6 +25,7 @@ inline std::FILE* open_temporary_file() {
         throw std::runtime_error("cannot create a temporary file in " + directory +
                                  " (set TMPDIR to a writable directory)");
     ::unlink(path.c_str());  // anonymous: the space is freed when the file is closed
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC);  // not inherited by child processes, which would hold the space
     std::FILE* file = ::fdopen(fd, "w+b");
     if (file == nullptr) {
         ::close(fd);

@@ -108,8 +108,7 @@ std::size_t tables_memory(const std::vector<NgramTable>& tables, int first_k) {
 
 void keep_frequent(std::vector<NgramTable>& tables, int first_k, std::uint64_t min_count, CountSpill* spill) {
     const std::size_t first = static_cast<std::size_t>(std::max(first_k, 1));
-    std::vector<NgramTable> kept;
-    for (std::size_t k = 1; k <= tables.size(); ++k) kept.emplace_back(static_cast<int>(k));
+    std::vector<NgramTable> kept = make_tables(tables.size());
     auto keep = [&](const NgramTable& from) {
         NgramTable& to = kept[static_cast<std::size_t>(from.k()) - 1];
         for (std::size_t slot = 0; slot < from.capacity(); ++slot) {
@@ -120,8 +119,7 @@ void keep_frequent(std::vector<NgramTable>& tables, int first_k, std::uint64_t m
     if (spill != nullptr && spill->used()) {
         spill->spill_all(tables, first_k);
         for (std::size_t part = 0; part < spill->parts(); ++part) {
-            std::vector<NgramTable> counts;
-            for (std::size_t k = 1; k <= tables.size(); ++k) counts.emplace_back(static_cast<int>(k));
+            std::vector<NgramTable> counts = make_tables(tables.size());
             spill->load(part, counts);
             for (std::size_t k = first; k <= tables.size(); ++k) keep(counts[k - 1]);
         }

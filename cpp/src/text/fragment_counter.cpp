@@ -18,7 +18,7 @@ FragmentCounter::FragmentCounter(std::shared_ptr<UnitVocabulary> vocabulary, Uni
       sink_{this},
       reader_(mode, errors, *vocabulary_, /*add=*/false) {
     require(max_length >= 1 && max_length <= 255, "max_length must be in [1, 255]");
-    for (int k = 1; k <= max_length; ++k) main_.counts.emplace_back(k);
+    main_.counts = make_tables(static_cast<std::size_t>(max_length));
 }
 
 void FragmentCounter::keep(const unit_t* ids, int n) {
@@ -127,34 +127,27 @@ void FragmentCounter::replay(const UnitStream& stream, const UnitVocabulary& uni
     require(&units == vocabulary_.get(), "replay: the stream holds another counter's units");
     require(!replayed_, "replay: this counter has already read the stream");
     replayed_ = true;
+    // Thread 0 counts into the main tables, the others into shards of their own, added up below.
     const std::size_t jobs = static_cast<std::size_t>(resolve_n_jobs(n_jobs));
-    if (jobs <= 1) {
-        stream.replay(
-            [&](const unit_t* u, std::size_t n) {
-                cut_runs(main_, u, n);
-                spill_.spill_if_over(table_budget_, {&main_.counts});
-            },
-            stop);
-        return;
-    }
-    std::vector<Shard> shards(jobs);
-    std::vector<std::vector<NgramTable>*> all;
-    for (Shard& shard : shards) {
-        for (int k = 1; k <= max_length_; ++k) shard.counts.emplace_back(k);
+    std::vector<Shard> own(jobs - 1);
+    std::vector<Shard*> shards{&main_};
+    std::vector<std::vector<NgramTable>*> all{&main_.counts};
+    for (Shard& shard : own) {
+        shard.counts = make_tables(static_cast<std::size_t>(max_length_));
+        shards.push_back(&shard);
         all.push_back(&shard.counts);
     }
-    stream.replay(
-        [&](const unit_t* u, std::size_t n) {
-            const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, UnitStream::kPiecesPerThread * jobs);
-            parallel_for_workers(cut.size() - 1, static_cast<int>(jobs), [&](std::size_t p, std::size_t w) {
-                cut_runs(shards[w], u + cut[p], cut[p + 1] - cut[p]);
-            });
-            spill_.spill_if_over(table_budget_, all);
-        },
-        stop);
+    try {
+        replay_in_pieces(
+            stream, jobs, [&](std::size_t w, const unit_t* u, std::size_t n) { cut_runs(*shards[w], u, n); },
+            [&] { spill_.spill_if_over(table_budget_, all); }, stop);
+    } catch (...) {
+        incomplete_ = true;  // interrupted: the counts cannot be read
+        throw;
+    }
     // The lengths are added up side by side (each in thread order: the same tables for any jobs).
     parallel_for(static_cast<std::size_t>(max_length_), static_cast<int>(jobs), [&](std::size_t i) {
-        for (Shard& shard : shards) main_.counts[i].absorb(shard.counts[i]);
+        for (Shard& shard : own) main_.counts[i].absorb(shard.counts[i]);
     });
 }
 
@@ -167,6 +160,7 @@ std::size_t FragmentCounter::memory_bytes() const {
 
 Fragments FragmentCounter::fragments(std::uint64_t min_count) {
     require(min_count >= floor_, "fragments: min_count below the floor of limit_memory");
+    require(!incomplete_, "fragments: the replay was interrupted, the counts are incomplete");
     if (spill_.used()) keep_frequent(main_.counts, 1, floor_, &spill_);
     Fragments f;
     f.max_length = max_length_;

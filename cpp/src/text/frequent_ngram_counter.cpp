@@ -41,7 +41,7 @@ FrequentNgramCounter::FrequentNgramCounter(int max_n, UnitMode mode, DecodeError
         while (n_lines_ * kLine < cells * orders) n_lines_ <<= 1;
     }
     sketch_.assign(pair_cells_ + n_lines_ * kLine, 0);
-    for (int k = 1; k <= max_n; ++k) tables_.emplace_back(k);
+    tables_ = make_tables(static_cast<std::size_t>(max_n));
     shards_.resize(static_cast<std::size_t>(resolve_n_jobs(n_jobs)));
     batch_limit_ = shards_.size() > 1 ? std::size_t{1} << 16 : std::size_t{1} << 12;  // amortise the threads
 }
@@ -56,10 +56,11 @@ std::unique_ptr<FrequentNgramCounter> FrequentNgramCounter::resume(FrequentNgram
                                                                         previous.errors_, previous.vocabulary_,
                                                                         sketch_cells, true, n_jobs, pair_budget,
                                                                         table_budget));
+    // Counted before it is taken over: an interrupted resume leaves `previous` as it was.
+    previous.stream_->replay([&](const unit_t* u, std::size_t n) { next->count_first_batch(u, n); }, stop);
     next->stream_ = std::move(previous.stream_);
     previous.stream_ = std::make_unique<UnitStream>();
     previous.keep_stream_ = false;
-    next->stream_->replay([&](const unit_t* u, std::size_t n) { next->count_first_batch(u, n); }, stop);
     return next;
 }
 
@@ -180,36 +181,25 @@ void FrequentNgramCounter::replay(const StopToken& stop) {
     require(keep_stream_, "replay needs a counter built with keep_stream");
     require(!replayed_ && !fed_second_pass_, "replay: pass 2 has already read the units");
     replayed_ = true;
+    // Thread 0 counts into the tables, the others into tables of their own, added up below.
     const std::size_t jobs = shards_.size();
-    if (jobs <= 1) {
-        stream_->replay(
-            [&](const unit_t* u, std::size_t n) {
-                count_frequent(u, n, tables_);
-                spill_.spill_if_over(table_budget_, {&tables_}, first_counted());
-            },
-            stop);
-        end_second_pass();
-        return;
-    }
-    // Each thread counts pieces of every block (whole runs) into tables of its own, added up below.
-    std::vector<std::vector<NgramTable>> pieces(jobs);
-    std::vector<std::vector<NgramTable>*> all;
-    for (auto& tables : pieces) {
-        for (int k = 1; k <= max_n_; ++k) tables.emplace_back(k);
+    std::vector<std::vector<NgramTable>> own(jobs - 1);
+    std::vector<std::vector<NgramTable>*> all{&tables_};
+    for (auto& tables : own) {
+        tables = make_tables(static_cast<std::size_t>(max_n_));
         all.push_back(&tables);
     }
-    stream_->replay(
-        [&](const unit_t* u, std::size_t n) {
-            const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, UnitStream::kPiecesPerThread * jobs);
-            parallel_for_workers(cut.size() - 1, static_cast<int>(jobs), [&](std::size_t p, std::size_t w) {
-                count_frequent(u + cut[p], cut[p + 1] - cut[p], pieces[w]);
-            });
-            spill_.spill_if_over(table_budget_, all, first_counted());
-        },
-        stop);
+    try {
+        replay_in_pieces(
+            *stream_, jobs, [&](std::size_t w, const unit_t* u, std::size_t n) { count_frequent(u, n, *all[w]); },
+            [&] { spill_.spill_if_over(table_budget_, all, first_counted()); }, stop);
+    } catch (...) {
+        incomplete_ = true;  // interrupted: the counts cannot be read
+        throw;
+    }
     // The orders are added up side by side (each in thread order: the same tables for any jobs).
     parallel_for(static_cast<std::size_t>(max_n_ - 1), static_cast<int>(jobs), [&](std::size_t i) {
-        for (auto& tables : pieces) tables_[i + 1].absorb(tables[i + 1]);
+        for (auto& tables : own) tables_[i + 1].absorb(tables[i + 1]);
     });
     end_second_pass();
 }
@@ -227,6 +217,8 @@ void FrequentNgramCounter::end_second_pass() {
 
 void FrequentNgramCounter::require_counts() const {
     require(pass_ == 2, "the counts need the second pass");
+    require(!incomplete_, "pass 2 was interrupted: its counts are incomplete");
+    require(batch_.empty(), "pass 2 has text not counted yet: call end_document before reading the counts");
     require(!spill_.used(), "pass 2 spilled counts to disk: call end_second_pass before reading them");
 }
 

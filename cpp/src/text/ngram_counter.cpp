@@ -19,7 +19,7 @@ NgramCounter::NgramCounter(int max_n, UnitMode mode, DecodeErrors errors, bool n
       table_budget_(table_budget) {
     require(max_n >= 1 && max_n <= 16, "max_n must be in [1, 16]");
     const int k_max = max_n + (neighbours ? 1 : 0);
-    for (int k = 1; k <= k_max; ++k) tables_.emplace_back(k);
+    tables_ = make_tables(static_cast<std::size_t>(k_max));
     window_.reserve(static_cast<std::size_t>(k_max) + 1);
 }
 
@@ -109,15 +109,13 @@ NgramStatistics NgramCounter::spilled_statistics(std::uint64_t min_count) {
     spill_.spill_all(tables_);  // every count on disk; counting may go on
     const std::size_t k_max = tables_.size();
     auto partition = [&](std::size_t part) {
-        std::vector<NgramTable> counts;
-        for (std::size_t k = 1; k <= k_max; ++k) counts.emplace_back(static_cast<int>(k));
+        std::vector<NgramTable> counts = make_tables(k_max);
         spill_.load(part, counts);
         return counts;
     };
     // The n-grams (no boundary) counted at least min_count times, with their exact counts;
     // their parts are at least as frequent, so the cohesions find them here too.
-    std::vector<NgramTable> frequent;
-    for (int k = 1; k <= max_n_; ++k) frequent.emplace_back(k);
+    std::vector<NgramTable> frequent = make_tables(static_cast<std::size_t>(max_n_));
     for (std::size_t part = 0; part < spill_.parts(); ++part) {
         const std::vector<NgramTable> counts = partition(part);
         for (int k = 1; k <= max_n_; ++k) {
@@ -149,8 +147,6 @@ NgramStatistics collect_statistics(const std::vector<NgramTable>& tables_, int m
                                    std::uint64_t min_count) {
     NgramStatistics s;
     s.max_n = max_n_;
-    s.units.reserve(vocabulary.size());
-    for (std::size_t id = 0; id < vocabulary.size(); ++id) s.units.push_back(vocabulary.text(static_cast<unit_t>(id)));
     s.n_units = n_units;
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const std::size_t stride = static_cast<std::size_t>(max_n_);
@@ -190,7 +186,6 @@ NgramStatistics collect_statistics(const std::vector<NgramTable>& tables_, int m
     NgramStatistics sorted;
     sorted.max_n = s.max_n;
     sorted.n_units = s.n_units;
-    sorted.units = std::move(s.units);
     sorted.ids.resize(s.ids.size());
     for (std::size_t i = 0; i < m; ++i) {
         const std::size_t j = order[i];
@@ -207,7 +202,7 @@ NgramStatistics collect_statistics(const std::vector<NgramTable>& tables_, int m
         std::string text;
         for (std::size_t k = 0; k < sorted.length[i]; ++k) {
             if (k > 0) text += separator;
-            text += sorted.units[sorted.ids[i * stride + k]];
+            text += vocabulary.text(sorted.ids[i * stride + k]);
         }
         sorted.ngrams.push_back(std::move(text));
     }

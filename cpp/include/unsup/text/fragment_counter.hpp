@@ -108,6 +108,7 @@ private:
     int max_length_;
     int filter_window_ = 0;
     bool replayed_ = false;
+    bool incomplete_ = false;  // a replay was interrupted
     Sink sink_;
     UnitReader<Sink> reader_;
     std::vector<NgramSet> kept_;      // kept_[k]: the kept k-grams, 2 <= k <= 16

@@ -164,6 +164,7 @@ private:
     std::uint64_t n_units_ = 0;            // from pass 2 on
     std::vector<std::uint64_t> unit_counts_, run_starts_, run_ends_;  // from pass 2 on, by unit id
     bool replayed_ = false, fed_second_pass_ = false;  // pass 2 reads the units once, one way
+    bool incomplete_ = false;              // a replay was interrupted
     bool pairs_in_sketch_ = false;         // pairs outgrew pair_budget_ in pass 1
     std::size_t pair_budget_;
     std::size_t table_budget_;

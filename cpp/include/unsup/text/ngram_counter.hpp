@@ -17,7 +17,6 @@ namespace unsup::text {
 struct NgramStatistics {
     int max_n = 0;
     std::uint64_t n_units = 0;           // N: units in the corpus
-    std::vector<std::string> units;      // unit id -> text (id 0, the boundary, is "")
     std::vector<std::string> ngrams;     // n-gram i as text: units joined ("" for characters, " " for words)
     std::vector<unit_t> ids;             // n-gram i: ids[i * max_n .. + length[i]), rest 0
     std::vector<std::uint8_t> length;    // n

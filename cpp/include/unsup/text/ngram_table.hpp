@@ -162,4 +162,12 @@ private:
     std::vector<unit_t> data_;  // per slot: count (low, high), then k ids
 };
 
+/// One empty table per order k = 1 .. max_k (tables[k - 1] holds the k-grams).
+inline std::vector<NgramTable> make_tables(std::size_t max_k) {
+    std::vector<NgramTable> tables;
+    tables.reserve(max_k);
+    for (std::size_t k = 1; k <= max_k; ++k) tables.emplace_back(static_cast<int>(k));
+    return tables;
+}
+
 }  // namespace unsup::text

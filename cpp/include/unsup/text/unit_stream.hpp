@@ -4,9 +4,12 @@
 #include <cstdint>
 #include <algorithm>
 #include <cstdio>
+#include <mutex>
+#include <stdexcept>
 #include <vector>
 
 #include "unsup/common.hpp"
+#include "unsup/parallel.hpp"
 #include "unsup/temporary_file.hpp"
 #include "unsup/text/unit_reader.hpp"
 
@@ -28,8 +31,11 @@ public:
 
     void append(const unit_t* ids, std::size_t n) {
         if (n == 0) return;
+        std::lock_guard<std::mutex> lock(mutex_);
         if (file_ == nullptr) {
             file_ = open_temporary_file();
+        } else if (std::fseek(file_, 0, SEEK_END) != 0) {  // a replay may have stopped mid-file
+            throw std::runtime_error("cannot seek in the unit stream's temporary file");
         }
         if (std::fwrite(ids, sizeof(unit_t), n, file_) != n)
             throw std::runtime_error("cannot write the unit stream to its temporary file (disk full?)");
@@ -39,8 +45,10 @@ public:
     std::uint64_t size() const { return size_; }
 
     /// Calls `consume(ids, n)` on consecutive blocks of whole runs (each ends with kBoundary).
+    /// Replays of one stream from several threads take turns (the file has one position).
     template <class Consume>
     void replay(Consume&& consume, const StopToken& stop) const {
+        std::lock_guard<std::mutex> lock(mutex_);
         if (size_ == 0) return;
         if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0)
             throw std::runtime_error("cannot rewind the unit stream");
@@ -66,8 +74,7 @@ public:
             std::copy(block.begin() + static_cast<std::ptrdiff_t>(end), block.begin() + static_cast<std::ptrdiff_t>(n),
                       block.begin());
         }
-        if (held > 0) consume(block.data(), held);
-        std::fseek(file_, 0, SEEK_END);
+        if (held > 0) throw std::runtime_error("the unit stream ends inside a run (corrupt temporary file)");
     }
 
     /// Pieces per thread when a block is shared out: threads take them one at a time, so one
@@ -81,7 +88,8 @@ public:
         for (std::size_t p = 1; p < parts; ++p) {
             std::size_t at = std::max(cut.back(), n * p / parts);
             while (at < n && (at == 0 || ids[at - 1] != kBoundary)) ++at;  // after a boundary
-            if (at > cut.back() && at < n) cut.push_back(at);
+            if (at >= n) break;  // the last run reaches the end: no later cut can be placed
+            if (at > cut.back()) cut.push_back(at);
         }
         cut.push_back(n);
         return cut;
@@ -91,6 +99,25 @@ private:
     static constexpr std::size_t kBlock = std::size_t{1} << 18;
     std::FILE* file_ = nullptr;
     std::uint64_t size_ = 0;
+    mutable std::mutex mutex_;  // the file position
 };
+
+/// Replays `stream` on `jobs` threads: each block of whole runs is cut into pieces, which the
+/// threads take one at a time, calling `count(worker, ids, n)` (worker in [0, jobs), 0 being the
+/// caller): a worker that adds into buffers of its own needs no lock. `after_block()` runs on
+/// the caller between blocks (to spill, for example).
+template <class Count, class AfterBlock>
+void replay_in_pieces(const UnitStream& stream, std::size_t jobs, Count&& count, AfterBlock&& after_block,
+                      const StopToken& stop) {
+    stream.replay(
+        [&](const unit_t* u, std::size_t n) {
+            const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, UnitStream::kPiecesPerThread * jobs);
+            parallel_for_workers(cut.size() - 1, static_cast<int>(jobs), [&](std::size_t p, std::size_t w) {
+                count(w, u + cut[p], cut[p + 1] - cut[p]);
+            });
+            after_block();
+        },
+        stop);
+}
 
 }  // namespace unsup::text
