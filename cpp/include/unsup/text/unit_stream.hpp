@@ -32,11 +32,7 @@ public:
     void append(const unit_t* ids, std::size_t n) {
         if (n == 0) return;
         std::lock_guard<std::mutex> lock(mutex_);
-        if (file_ == nullptr) {
-            file_ = open_temporary_file();
-        } else if (std::fseek(file_, 0, SEEK_END) != 0) {  // a replay may have stopped mid-file
-            throw std::runtime_error("cannot seek in the unit stream's temporary file");
-        }
+        if (file_ == nullptr) file_ = open_temporary_file();
         if (std::fwrite(ids, sizeof(unit_t), n, file_) != n)
             throw std::runtime_error("cannot write the unit stream to its temporary file (disk full?)");
         size_ += n;
@@ -52,6 +48,10 @@ public:
         if (size_ == 0) return;
         if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0)
             throw std::runtime_error("cannot rewind the unit stream");
+        struct AtEnd {  // however the replay ends, appends go on at the end of the file
+            std::FILE* file;
+            ~AtEnd() { std::fseek(file, 0, SEEK_END); }
+        } at_end{file_};
         std::vector<unit_t> block(kBlock);
         std::size_t held = 0;  // ids carried over: the start of an unfinished run
         std::uint64_t left = size_;
@@ -111,6 +111,11 @@ void replay_in_pieces(const UnitStream& stream, std::size_t jobs, Count&& count,
                       const StopToken& stop) {
     stream.replay(
         [&](const unit_t* u, std::size_t n) {
+            if (jobs <= 1) {  // one thread: the whole block at once
+                count(std::size_t{0}, u, n);
+                after_block();
+                return;
+            }
             const std::vector<std::size_t> cut = UnitStream::split_runs(u, n, UnitStream::kPiecesPerThread * jobs);
             parallel_for_workers(cut.size() - 1, static_cast<int>(jobs), [&](std::size_t p, std::size_t w) {
                 count(w, u + cut[p], cut[p + 1] - cut[p]);
