@@ -50,6 +50,17 @@ class graph:
         teleport_to_nodes: bool = False,
     ) -> npt.NDArray[np.float64]: ...
 
+class linalg:
+    @staticmethod
+    def csr_times_dense(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_rows: int, n_cols: int,
+                        block: np.ndarray, n_jobs: int = 1) -> np.ndarray: ...
+    @staticmethod
+    def csr_transpose_times_dense(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_rows: int,
+                                  n_cols: int, block: np.ndarray, n_jobs: int = 1) -> np.ndarray: ...
+    @staticmethod
+    def csr_gram_times_dense(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_rows: int, n_cols: int,
+                             block: np.ndarray, n_jobs: int = 1) -> np.ndarray: ...
+
 class sparse:
     @staticmethod
     def is_symmetric(
