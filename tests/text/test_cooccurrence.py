@@ -2,8 +2,12 @@
 
 import _thread
 import doctest
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -193,6 +197,32 @@ def test_gil_is_released_while_counting():
         time.sleep(0.001)
     worker.join()
     assert len(ticks) > 20  # the main thread ran while the kernel counted
+
+
+_MALLOC_DEBUG = [p for p in ("/lib/x86_64-linux-gnu/libc_malloc_debug.so.0", "/usr/lib64/libc_malloc_debug.so.0",
+                              "/lib64/libc_malloc_debug.so.0") if Path(p).exists()]
+_HEAP_SCRIPT = """
+import numpy as np
+from unsup import _core
+rng = np.random.default_rng(0)
+for V in [1, 2, 3, 40, 63, 64, 65, 100, 127, 128, 129, 200, 2697, 4095, 4096, 4097]:
+    for w in [1, 5, 50]:
+        t = rng.integers(0, V, size=5000, dtype=np.int32)
+        for dtype in ("float32", "float64"):
+            _core.text.cooccurrence_counts(t, V, w, "dynamic", dtype, 2)
+print("heap intact")
+"""
+
+
+@pytest.mark.skipif(not _MALLOC_DEBUG, reason="glibc's malloc checker (libc_malloc_debug) is not installed")
+def test_no_write_past_a_buffer_under_the_malloc_checker():
+    # glibc's checker guards each block's end and aborts on free if it was written past: dense rows of
+    # small vocabularies fill every bookkeeping buffer to its last slot.
+    env = dict(os.environ, LD_PRELOAD=_MALLOC_DEBUG[0], GLIBC_TUNABLES="glibc.malloc.check=3")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    done = subprocess.run([sys.executable, "-c", _HEAP_SCRIPT], env=env, capture_output=True, text=True,
+                          timeout=120, cwd="/")
+    assert done.returncode == 0 and "heap intact" in done.stdout, done.stderr[-2000:]
 
 
 def test_docstring_examples():

@@ -60,7 +60,7 @@ struct RowAccumulator {
         : sum(vocabulary_size, 0),
           level1(vocabulary_size / 64 + 1, 0),
           level2(level1.size() / 64 + 1, 0),
-          touched_words(level1.size()) {}
+          touched_words(level1.size() + 1) {}  // + 1: the branch-free append writes a slot past a full list
 };
 
 /// The entries of one group of rows, in row order (columns sorted within a row).
