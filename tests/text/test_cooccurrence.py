@@ -182,7 +182,7 @@ def test_keyboard_interrupt_stops_the_counting(n_jobs):
 
 
 def test_gil_is_released_while_counting():
-    tokens = np.random.default_rng(1).integers(0, 50_000, size=4_000_000, dtype=np.int32)
+    tokens = np.random.default_rng(1).integers(0, 50_000, size=1_000_000, dtype=np.int32)
     ticks = []
     done = threading.Event()
 

@@ -281,7 +281,8 @@ class PPMIEmbedding(BaseEstimator):
        distribution smoothing (:func:`ppmi_matrix`);
     4. a truncated SVD of the PPMI matrix by :class:`unsup.decomposition.SVDAutoencoder`
        (randomized). The matrix is symmetric, so its right singular vectors ``V`` serve as
-       word vectors: ``vectors_ = V S^power``.
+       word vectors: ``vectors_ = V S^power`` (its left ones differ only in the sign of the
+       components with a negative eigenvalue).
 
     Parameters
     ----------
@@ -295,7 +296,7 @@ class PPMIEmbedding(BaseEstimator):
     shift : float, default=1.0
         ``k`` of the shifted PPMI (``ln k`` is subtracted; 1: plain PPMI).
     power : float, default=0.5
-        Exponent ``p`` of the singular values in ``V S^p`` (0: ``V`` alone, 1: ``V S``).
+        Exponent ``p >= 0`` of the singular values in ``V S^p`` (0: ``V`` alone, 1: ``V S``).
         Levy, Goldberg & Dagan (2015) found ``p = 0.5`` or 0 better than 1 on similarity tasks.
     max_vocab : int, optional
         Keep at most this many words (the most frequent).
@@ -303,13 +304,6 @@ class PPMIEmbedding(BaseEstimator):
         Splits documents given as strings (a callable takes one string and returns a list of
         tokens). A :class:`~unsup.text.Tokenizer` tokenizes them in batches on ``n_jobs``
         threads; its punctuation tokens stay in the text and may become vocabulary words.
-    weighting : {"dynamic", "uniform", "harmonic"}, default="dynamic"
-        Weight of a pair at distance ``d``: ``"dynamic"`` ``(window - d + 1) / window``, the
-        expectation of word2vec's dynamic window; ``"uniform"`` 1; ``"harmonic"`` ``1 / d``
-        (GloVe).
-    context_smoothing : float, default=0.75
-        Context distribution smoothing exponent ``α`` in ``(0, 1]`` (1: none); see
-        :func:`ppmi_matrix` for the symmetric form used.
     random_state : None, int, RandomState or Generator, default=None
         Seed of the randomized SVD, the only randomness.
     n_jobs : int, optional
@@ -317,6 +311,15 @@ class PPMIEmbedding(BaseEstimator):
         The result does not depend on it.
     verbose : int, default=0
         Log the stages and their times (logger ``"unsup"``, level INFO).
+    weighting : {"dynamic", "uniform", "harmonic"}, default="dynamic"
+        Weight of a pair at distance ``d``: ``"dynamic"`` ``(window - d + 1) / window``, the
+        expectation of word2vec's dynamic window; ``"uniform"`` 1; ``"harmonic"`` ``1 / d``
+        (GloVe). The default and ``context_smoothing=0.75`` are word2vec's own choices (its
+        window and its unigram^0.75 negative sampling); on the benchmark corpora they give the
+        neighbours closest to gensim's skip-gram (``benchmarks/ppmi_bench.py``).
+    context_smoothing : float, default=0.75
+        Context distribution smoothing exponent ``α`` in ``(0, 1]`` (1: none); see
+        :func:`ppmi_matrix` for the symmetric form used.
 
     Attributes
     ----------
@@ -375,7 +378,7 @@ class PPMIEmbedding(BaseEstimator):
         check_real(self.shift, "shift")
         if self.shift <= 0:
             raise ValueError(f"shift must be > 0, got {self.shift!r}")
-        check_real(self.power, "power")
+        check_real(self.power, "power", 0.0)
         if self.weighting not in WEIGHTINGS:
             raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {self.weighting!r}")
         alpha = check_real(self.context_smoothing, "context_smoothing", 0.0, 1.0)
