@@ -24,16 +24,19 @@ def top_eigenpairs(apply: Callable[[np.ndarray], np.ndarray], size: int, k: int,
     shrinks like (λ_{width+1} / λ_i)^n_passes.
     """
     width = min(size, max(k, width))
-    q = orthonormalize(rng.standard_normal((size, width)).astype(dtype, copy=False))
-    y = q
+    q = orthonormalize(rng.standard_normal((size, width)).astype(dtype, copy=False), overwrite=True)
     for p in range(n_passes):
         y = apply(q)
         check()
         if p < n_passes - 1:
-            q = orthonormalize(y)
+            del q  # at most three blocks alive: this is the memory of the fit
+            q = orthonormalize(y, overwrite=True)
+            del y
+    del q
     # SVD of the tall block through its orthonormal basis: y = Q R, R = U_r Σ W_rᵀ.
     basis = orthonormalize(y)
     r = basis.T @ y
+    del y
     u_r, values, _ = np.linalg.svd(r.astype(np.float64), full_matrices=False)
     vectors = basis @ u_r[:, :k].astype(dtype, copy=False)
     return values[:k], vectors
