@@ -101,7 +101,9 @@ class SVDAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         The decoder ``V`` (orthonormal rows, the top right-singular vectors; the encoder is
         ``Vᵀ``). Signs: each row's largest absolute entry is positive.
     singular_values_ : ndarray of shape (n_components,)
-        Descending.
+        Descending. The randomized and mini-batch fits take them from eigenvalues of ``XᵀX``
+        (or ``XXᵀ``): values below about ``sqrt(eps) σ₁`` are not resolved (LAPACK's
+        ``algorithm="exact"`` resolves them to ``eps σ₁``).
     explained_variance_ratio_ : ndarray of shape (n_components,)
         ``σ_i² / ‖X‖²_F``: the share of the (uncentred) squared norm each component
         reconstructs — not scikit-learn's centred variance ratio.
