@@ -35,7 +35,7 @@ _EXACT_MAX_ENTRIES = 10**8
 
 def _check_csr(x: sp.spmatrix) -> sp.csr_matrix:
     """CSR with indptr and indices of one dtype (the C++ kernels take either int32 or int64)."""
-    x = sp.csr_matrix(x) if not sp.isspmatrix_csr(x) else x
+    x = x if x.format == "csr" else x.tocsr()
     if x.indptr.dtype != x.indices.dtype:
         x = sp.csr_matrix((x.data, x.indices.astype(np.int64), x.indptr.astype(np.int64)), shape=x.shape)
     return x

@@ -58,28 +58,29 @@ private:
     T* values_ = nullptr;
 };
 
+/// The one of four kernels (float/double values × int32/int64 indices) that takes <T, I>.
+template <class T, class I>
+SliceKernel<T, I> select(SliceKernel<float, std::int32_t> f32_i32, SliceKernel<float, std::int64_t> f32_i64,
+                         SliceKernel<double, std::int32_t> f64_i32, SliceKernel<double, std::int64_t> f64_i64) {
+    if constexpr (std::is_same_v<T, float>) {
+        if constexpr (std::is_same_v<I, std::int32_t>) return f32_i32;
+        else return f32_i64;
+    } else {
+        if constexpr (std::is_same_v<I, std::int32_t>) return f64_i32;
+        else return f64_i64;
+    }
+}
+
 template <class T, class I>
 SliceKernel<T, I> gram_kernel() {
     const SliceKernels& k = slice_kernels();
-    if constexpr (std::is_same_v<T, float>) {
-        if constexpr (std::is_same_v<I, std::int32_t>) return k.gram_f32_i32;
-        else return k.gram_f32_i64;
-    } else {
-        if constexpr (std::is_same_v<I, std::int32_t>) return k.gram_f64_i32;
-        else return k.gram_f64_i64;
-    }
+    return select<T, I>(k.gram_f32_i32, k.gram_f32_i64, k.gram_f64_i32, k.gram_f64_i64);
 }
 
 template <class T, class I>
 SliceKernel<T, I> scatter_kernel() {
     const SliceKernels& k = slice_kernels();
-    if constexpr (std::is_same_v<T, float>) {
-        if constexpr (std::is_same_v<I, std::int32_t>) return k.scatter_f32_i32;
-        else return k.scatter_f32_i64;
-    } else {
-        if constexpr (std::is_same_v<I, std::int32_t>) return k.scatter_f64_i32;
-        else return k.scatter_f64_i64;
-    }
+    return select<T, I>(k.scatter_f32_i32, k.scatter_f32_i64, k.scatter_f64_i32, k.scatter_f64_i64);
 }
 
 /// acc[0..w) += v * row[0..w)
