@@ -72,6 +72,10 @@ class sparse:
     ) -> bool: ...
 
 class text:
+    @staticmethod
+    def cooccurrence_counts(tokens: np.ndarray, vocabulary_size: int, window: int, weighting: str = "uniform",
+                            dtype: str = "float64", n_jobs: int = 1) -> Tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+
     class NgramCounter:
         def __init__(self, max_n: int, unit: str = "char", errors: str = "replace", neighbours: bool = True,
                      table_budget: int = 0) -> None: ...

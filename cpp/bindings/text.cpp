@@ -8,6 +8,7 @@
 
 #include "common.hpp"
 #include "unsup/parallel.hpp"
+#include "unsup/text/cooccurrence.hpp"
 #include "unsup/text/fragment_counter.hpp"
 #include "unsup/text/frequent_ngram_counter.hpp"
 #include "unsup/text/ngram_counter.hpp"
@@ -149,9 +150,47 @@ std::vector<std::string> unit_texts_of(const Counter& counter, const CArray<std:
     return out;
 }
 
+/// A numpy array that takes over `buffer` (no copy): the array's base owns it.
+template <class T>
+py::array_t<T> adopt(Buffer<T>&& buffer) {
+    auto* held = new Buffer<T>(std::move(buffer));
+    py::capsule owner(held, [](void* p) { delete static_cast<Buffer<T>*>(p); });
+    return py::array_t<T>({static_cast<py::ssize_t>(held->size)}, {static_cast<py::ssize_t>(sizeof(T))}, held->data(),
+                          owner);
+}
+
+template <class T>
+py::tuple cooccurrence_counts(const std::int32_t* tokens, std::size_t n_tokens, std::int64_t vocabulary_size,
+                              int window, DistanceWeighting weighting, int n_jobs) {
+    CooccurrenceCsr<T> csr = without_gil([&](const StopToken& stop) {
+        return count_cooccurrences<T>(tokens, n_tokens, vocabulary_size, window, weighting, n_jobs, stop);
+    });
+    return py::make_tuple(adopt(std::move(csr.indptr)), adopt(std::move(csr.indices)), adopt(std::move(csr.data)));
+}
+
 }  // namespace
 
 void bind_text(py::module_& m) {
+    m.def(
+        "cooccurrence_counts",
+        [](const py::array& tokens, std::int64_t vocabulary_size, int window, const std::string& weighting,
+           const std::string& dtype, int n_jobs) {
+            require(tokens.dtype().is(py::dtype::of<std::int32_t>()), "tokens: must be an int32 array");
+            require(tokens.ndim() == 1, "tokens: must be 1-d");
+            require((tokens.flags() & py::array::c_style) != 0, "tokens: must be C-contiguous");
+            const DistanceWeighting w = distance_weighting(weighting);
+            const auto* ids = static_cast<const std::int32_t*>(tokens.data());
+            const auto n = static_cast<std::size_t>(tokens.shape(0));
+            if (dtype == "float32") return cooccurrence_counts<float>(ids, n, vocabulary_size, window, w, n_jobs);
+            require(dtype == "float64", "dtype must be 'float32' or 'float64', got '" + dtype + "'");
+            return cooccurrence_counts<double>(ids, n, vocabulary_size, window, w, n_jobs);
+        },
+        py::arg("tokens"), py::arg("vocabulary_size"), py::arg("window"), py::arg("weighting") = "uniform",
+        py::arg("dtype") = "float64", py::arg("n_jobs") = 1,
+        "(indptr int64, indices int32, data) of the symmetric vocabulary_size x vocabulary_size matrix of "
+        "windowed co-occurrences: pairs at distance 1..window in the same sentence (token -1: a break), weighted "
+        "'uniform' (1), 'harmonic' (1/d) or 'dynamic' ((window - d + 1) / window).");
+
     bind_streaming(py::class_<NgramCounter>(m, "NgramCounter",
                                             "Streaming counts of unit n-grams (1 .. max_n + 1) with run boundaries."))
         .def(py::init([](int max_n, const std::string& unit, const std::string& errors, bool neighbours,

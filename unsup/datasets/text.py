@@ -1,4 +1,4 @@
-"""Generated text with known words, for examples, tests and the demo (nothing is downloaded)."""
+"""Generated text with known words (or known synonyms), for examples, tests and the demo (nothing is downloaded)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 
 from unsup.utils.validation import check_positive_int, check_real, check_seed
 
-__all__ = ["planted_lexicon_corpus"]
+__all__ = ["planted_lexicon_corpus", "synonym_corpus"]
 
 
 def planted_lexicon_corpus(n_words: int = 600, n_documents: int = 2000, words_per_document: int = 60,
@@ -55,3 +55,62 @@ def planted_lexicon_corpus(n_words: int = 600, n_documents: int = 2000, words_pe
     documents = ["".join(lexicon[i] for i in rng.choice(n_words, size=words_per_document, p=p))
                  for _ in range(n_documents)]
     return documents, lexicon
+
+
+def synonym_corpus(n_groups: int = 40, group_size: int = 8, n_sentences: int = 20000, sentence_length: int = 12,
+                   n_successors: int = 4, seed: int = 0) -> Tuple[List[List[str]], List[List[str]]]:
+    """Sentences of made-up words that come in groups of exact synonyms.
+
+    A sentence is a walk on the groups: it starts at a random group, and each group is
+    followed by one of its ``n_successors`` successor groups (drawn once, with random
+    probabilities). Each position then writes a word of its group, drawn from the group's own
+    word frequencies (Dirichlet, so some synonyms are several times rarer than others). The
+    words of a group are thus interchangeable in every context and differ only in frequency:
+    their context distributions are the same, and word vectors should put them next to each
+    other. Sentence lengths are uniform in ``[sentence_length // 2, 3 * sentence_length // 2]``.
+
+    Parameters
+    ----------
+    n_groups, group_size, n_sentences, sentence_length, n_successors : int
+    seed : int
+
+    Returns
+    -------
+    sentences : list of list of str
+    groups : list of list of str
+        The words of each group (``n_groups`` lists of ``group_size`` distinct lowercase words).
+    """
+    n_groups = check_positive_int(n_groups, "n_groups", minimum=2)
+    group_size = check_positive_int(group_size, "group_size")
+    n_sentences = check_positive_int(n_sentences, "n_sentences", minimum=0)
+    sentence_length = check_positive_int(sentence_length, "sentence_length", minimum=2)
+    n_successors = check_positive_int(n_successors, "n_successors", maximum=n_groups)
+    rng = np.random.default_rng(check_seed(seed, "seed"))
+    # Pronounceable distinct words: 2-4 consonant-vowel syllables.
+    consonants, vowels = "bdfgklmnprstvz", "aeiou"
+    words: List[str] = []
+    seen = set()
+    while len(words) < n_groups * group_size:
+        n_syllables = int(rng.integers(2, 5))
+        word = "".join(consonants[int(rng.integers(len(consonants)))] + vowels[int(rng.integers(len(vowels)))]
+                       for _ in range(n_syllables))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    groups = [words[g * group_size:(g + 1) * group_size] for g in range(n_groups)]
+    successors = np.stack([rng.choice(n_groups, size=n_successors, replace=False) for _ in range(n_groups)])
+    step_cdf = np.cumsum(rng.dirichlet(np.ones(n_successors), size=n_groups), axis=1)
+    word_cdf = np.cumsum(rng.dirichlet(np.full(group_size, 2.0), size=n_groups), axis=1)
+
+    def pick(cdf: np.ndarray) -> np.ndarray:  # one index per row of cdf
+        return np.minimum((rng.random((cdf.shape[0], 1)) > cdf).sum(axis=1), cdf.shape[1] - 1)
+
+    longest = 3 * sentence_length // 2
+    state = rng.integers(n_groups, size=n_sentences)
+    word_ids = np.empty((n_sentences, longest), dtype=np.int64)
+    for t in range(longest):
+        word_ids[:, t] = state * group_size + pick(word_cdf[state])
+        state = successors[state, pick(step_cdf[state])]
+    lengths = rng.integers(sentence_length // 2, longest + 1, size=n_sentences)
+    sentences = [[words[i] for i in row[:n]] for row, n in zip(word_ids.tolist(), lengths.tolist())]
+    return sentences, groups
