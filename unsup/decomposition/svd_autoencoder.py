@@ -27,15 +27,16 @@ _ALGORITHMS = ("randomized", "exact", "minibatch")
 # vectors, 3 passes capture at least the energy of scikit-learn's randomized_svd with n_iter=5
 # (12 products with k + 10 vectors) on flat PPMI spectra (benchmarks/svd_bench.py).
 _AUTO_PASSES = 3
-# When XᵀX (or XXᵀ) is formed once, a pass costs size² · width and more of them are cheap.
-_AUTO_PASSES_EXPLICIT = 6
+# When XᵀX (or XXᵀ) is formed once, a pass costs size² · width and more of them are cheap;
+# the last one goes through X (2 GEMMs) in X's precision.
+_AUTO_PASSES_EXPLICIT = 7
 # The exact dense SVD is refused beyond this many entries (use "randomized").
 _EXACT_MAX_ENTRIES = 10**8
 
 
 def _check_csr(x: sp.spmatrix) -> sp.csr_matrix:
     """CSR with indptr and indices of one dtype (the C++ kernels take either int32 or int64)."""
-    x = sp.csr_matrix(x) if not sp.isspmatrix_csr(x) else x
+    x = x if x.format == "csr" else x.tocsr()
     if x.indptr.dtype != x.indices.dtype:
         x = sp.csr_matrix((x.data, x.indices.astype(np.int64), x.indptr.astype(np.int64)), shape=x.shape)
     return x
@@ -72,14 +73,17 @@ class SVDAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     algorithm : {"randomized", "exact", "minibatch"}, default="randomized"
         ``"randomized"``: subspace iteration on ``XᵀX`` (or ``XXᵀ``, whichever is smaller)
         from a Gaussian block of ``n_components + n_oversamples`` vectors; sparse X is applied
-        by a threaded C++ kernel that never stores ``X V`` (one pass over X per iteration).
+        by a threaded C++ kernel that never stores ``X V`` (one pass over X per iteration);
+        dense X with few columns (or rows) forms ``XᵀX`` once in float32 to steer the
+        iterations, whose last pass is in X's precision.
         ``"exact"``: LAPACK's SVD of the dense matrix (at most 1e8 entries).
         ``"minibatch"``: rows in batches of ``batch_size`` folded into a running sketch (see
         ``partial_fit``); also what ``partial_fit`` does.
     n_iter : int or "auto", default="auto"
         Passes over X of the randomized fit, each applying ``XᵀX`` once (scikit-learn's
         ``n_iter`` = q costs 2q + 2 products with X, i.e. q + 1 of these passes). ``"auto"``:
-        3, or 6 when X is dense and forming ``XᵀX`` once is cheaper than the passes.
+        3, or 7 when X is dense and forming ``XᵀX`` once is cheaper than the passes (6 on the
+        formed float32 matrix, the last one on X).
     n_oversamples : int or "auto", default="auto"
         Extra vectors of the randomized block (``"auto"``: ``max(10, ceil(0.6 n_components))``)
         and of the mini-batch sketch (``"auto"``: ``max(10, n_components)``).
@@ -101,7 +105,9 @@ class SVDAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         The decoder ``V`` (orthonormal rows, the top right-singular vectors; the encoder is
         ``Vᵀ``). Signs: each row's largest absolute entry is positive.
     singular_values_ : ndarray of shape (n_components,)
-        Descending.
+        Descending. The randomized and mini-batch fits take them from eigenvalues of ``XᵀX``
+        (or ``XXᵀ``): values below about ``sqrt(eps) σ₁`` are not resolved (LAPACK's
+        ``algorithm="exact"`` resolves them to ``eps σ₁``).
     explained_variance_ratio_ : ndarray of shape (n_components,)
         ``σ_i² / ‖X‖²_F``: the share of the (uncentred) squared norm each component
         reconstructs — not scikit-learn's centred variance ratio.
@@ -216,7 +222,8 @@ class SVDAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
             if self.verbose:
                 logger.info("SVDAutoencoder: pass %d/%d", pass_no[0], n_passes)
 
-        eigenvalues, vectors = top_eigenpairs(op, op.size, k, width, n_passes, rng, X.dtype, check=report)
+        eigenvalues, vectors = top_eigenpairs(op, op.size, k, width, n_passes, rng, X.dtype, check=report,
+                                              apply_last=op.exact if explicit else None)
         values = np.sqrt(np.maximum(eigenvalues, 0.0))
         if op.transposed:  # vectors are left singular vectors: V = Xᵀ U Σ⁻¹
             right = op.other_side(vectors).astype(np.float64)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from unsup.text.derived_words import derive_new_words
 from unsup.text.statistics import NgramStatistics, ngram_statistics
 from unsup.text.tokenizer import Tokenizer
 from unsup.text.word_finder import WordFinder
 
-__all__ = ["NgramStatistics", "PPMIEmbedding", "Tokenizer", "WordFinder", "cooccurrence_matrix", "ngram_statistics",
-           "ppmi_matrix"]
+__all__ = ["NgramStatistics", "PPMIEmbedding", "Tokenizer", "WordFinder", "cooccurrence_matrix", "derive_new_words",
+           "ngram_statistics", "ppmi_matrix"]
 
 # Word vectors need scikit-learn (the SVD): loaded on first use, so word discovery never imports it.
 _LAZY = {"PPMIEmbedding": "unsup.text.ppmi_embedding", "cooccurrence_matrix": "unsup.text.ppmi_embedding",

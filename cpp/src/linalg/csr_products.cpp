@@ -1,11 +1,13 @@
 #include "unsup/linalg/csr_products.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "unsup/linalg/csr_slice_kernels.hpp"
+#include "unsup/memory.hpp"
 #include "unsup/parallel.hpp"
 
 namespace unsup::linalg {
@@ -26,50 +28,59 @@ std::vector<std::pair<std::int64_t, std::int64_t>> column_slices(std::int64_t wi
     return slices;
 }
 
-/// The columns [c0, c1) of a row-major block, held contiguously (rows × kSliceValues<T>, zero padded).
+/// The columns [c0, c1) of a row-major block, held contiguously (rows × kSliceValues<T>, zero
+/// padded). Rows start on cache-line boundaries, so a row is one line, not two halves (which
+/// doubled the lines each random access touched), and large buffers get huge pages (fewer TLB
+/// misses on the random rows).
 template <class T>
 class SliceBuffer {
 public:
-    explicit SliceBuffer(std::int64_t rows) : rows_(rows), values_(static_cast<std::size_t>(rows * kSliceValues<T>)) {}
-    T* data() { return values_.data(); }
+    explicit SliceBuffer(std::int64_t rows)
+        : rows_(rows), storage_(static_cast<std::size_t>(rows * kSliceValues<T> + kSliceValues<T>), T(0)) {
+        const auto address = reinterpret_cast<std::uintptr_t>(storage_.data());
+        values_ = storage_.data() + ((64 - address % 64) % 64) / sizeof(T);
+    }
+    T* data() { return values_; }
     void load(const T* block, std::int64_t width, std::int64_t c0, std::int64_t c1) {
         for (std::int64_t r = 0; r < rows_; ++r)
-            std::copy(block + r * width + c0, block + r * width + c1, values_.data() + r * kSliceValues<T>);
+            std::copy(block + r * width + c0, block + r * width + c1, values_ + r * kSliceValues<T>);
     }
     void store(T* block, std::int64_t width, std::int64_t c0, std::int64_t c1) const {
         for (std::int64_t r = 0; r < rows_; ++r) {
-            const T* from = values_.data() + r * kSliceValues<T>;
+            const T* from = values_ + r * kSliceValues<T>;
             std::copy(from, from + (c1 - c0), block + r * width + c0);
         }
     }
 
 private:
     std::int64_t rows_;
-    std::vector<T> values_;
+    Buffer<T> storage_;
+    T* values_ = nullptr;
 };
+
+/// The one of four kernels (float/double values × int32/int64 indices) that takes <T, I>.
+template <class T, class I>
+SliceKernel<T, I> select(SliceKernel<float, std::int32_t> f32_i32, SliceKernel<float, std::int64_t> f32_i64,
+                         SliceKernel<double, std::int32_t> f64_i32, SliceKernel<double, std::int64_t> f64_i64) {
+    if constexpr (std::is_same_v<T, float>) {
+        if constexpr (std::is_same_v<I, std::int32_t>) return f32_i32;
+        else return f32_i64;
+    } else {
+        if constexpr (std::is_same_v<I, std::int32_t>) return f64_i32;
+        else return f64_i64;
+    }
+}
 
 template <class T, class I>
 SliceKernel<T, I> gram_kernel() {
     const SliceKernels& k = slice_kernels();
-    if constexpr (std::is_same_v<T, float>) {
-        if constexpr (std::is_same_v<I, std::int32_t>) return k.gram_f32_i32;
-        else return k.gram_f32_i64;
-    } else {
-        if constexpr (std::is_same_v<I, std::int32_t>) return k.gram_f64_i32;
-        else return k.gram_f64_i64;
-    }
+    return select<T, I>(k.gram_f32_i32, k.gram_f32_i64, k.gram_f64_i32, k.gram_f64_i64);
 }
 
 template <class T, class I>
 SliceKernel<T, I> scatter_kernel() {
     const SliceKernels& k = slice_kernels();
-    if constexpr (std::is_same_v<T, float>) {
-        if constexpr (std::is_same_v<I, std::int32_t>) return k.scatter_f32_i32;
-        else return k.scatter_f32_i64;
-    } else {
-        if constexpr (std::is_same_v<I, std::int32_t>) return k.scatter_f64_i32;
-        else return k.scatter_f64_i64;
-    }
+    return select<T, I>(k.scatter_f32_i32, k.scatter_f32_i64, k.scatter_f64_i32, k.scatter_f64_i64);
 }
 
 /// acc[0..w) += v * row[0..w)
