@@ -22,9 +22,9 @@ from unsup._version import __version__
 
 logging.getLogger("unsup").addHandler(logging.NullHandler())
 
-__all__ = ["__version__", "datasets", "graph", "text"]
+__all__ = ["__version__", "datasets", "decomposition", "graph", "stats", "text"]
 
-_SUBPACKAGES = ("datasets", "graph", "text")
+_SUBPACKAGES = ("datasets", "decomposition", "graph", "stats", "text")
 
 
 def __getattr__(name: str) -> Any:
