@@ -28,9 +28,13 @@ class GramOperator:
     Sparse X is applied with the fused C++ kernel (one pass over X per block, the n_rows × b
     product never stored). Dense X is applied through BLAS, either implicitly (two GEMMs per
     block) or, when ``explicit`` is set, after forming S once (one SYRK), which pays off when
-    S is small compared with the work of the blocks it will meet. The formed S is float32
-    (half the SYRK time for float64 X): it only steers the search, whose last pass goes
-    through :meth:`exact` in X's own precision.
+    S is small compared with the work of the blocks it will meet.
+
+    Calling the operator steers a search: it runs in float32 where that is cheaper — the formed
+    S is float32 (half the SYRK time for float64 X), and float64 sparse X is applied through a
+    float32 copy of its values (half the cache lines per random row, so half the time of a
+    pass) — while :meth:`exact` applies S in X's own precision, for the search's last pass
+    (``mixed`` tells whether the two differ).
     """
 
     def __init__(self, x, n_jobs: int, explicit: bool = False) -> None:
@@ -42,9 +46,16 @@ class GramOperator:
         self.size = min(n_rows, n_cols)
         self.dtype = x.dtype
         self.gram = None
+        self.x_steer = None
         if explicit and not self.sparse:
             x32 = x.astype(np.float32, copy=False)
             self.gram = x32 @ x32.T if self.transposed else x32.T @ x32
+        elif self.sparse and x.dtype == np.float64:
+            self.x_steer = sp.csr_matrix((x.data.astype(np.float32), x.indices, x.indptr), shape=x.shape)
+
+    @property
+    def mixed(self) -> bool:
+        return self.gram is not None or self.x_steer is not None
 
     @staticmethod
     def explicit_pays(shape, width: int, n_passes: int) -> bool:
@@ -59,12 +70,15 @@ class GramOperator:
     def __call__(self, block: np.ndarray) -> np.ndarray:
         if self.gram is not None:
             return self.gram @ block.astype(np.float32, copy=False)
+        if self.x_steer is not None:
+            return self._apply(self.x_steer, block.astype(np.float32, copy=False))
         return self.exact(block)
 
     def exact(self, block: np.ndarray) -> np.ndarray:
-        """``S block`` in X's precision, never through the formed float32 S."""
-        block = block.astype(self.dtype, copy=False)
-        x = self.x
+        """``S block`` in X's precision, never through the float32 steering."""
+        return self._apply(self.x, block.astype(self.dtype, copy=False))
+
+    def _apply(self, x, block: np.ndarray) -> np.ndarray:
         if self.sparse:
             if not self.transposed:
                 return csr_product("gram", x, block, self.n_jobs)

@@ -74,8 +74,10 @@ class SVDAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         ``"randomized"``: subspace iteration on ``XᵀX`` (or ``XXᵀ``, whichever is smaller)
         from a Gaussian block of ``n_components + n_oversamples`` vectors; sparse X is applied
         by a threaded C++ kernel that never stores ``X V`` (one pass over X per iteration);
-        dense X with few columns (or rows) forms ``XᵀX`` once in float32 to steer the
-        iterations, whose last pass is in X's precision.
+        dense X with few columns (or rows) forms ``XᵀX`` once. Float64 input is steered in
+        float32 (the formed ``XᵀX``, or a float32 copy of the sparse values: +4 bytes per
+        stored value) and only the last pass runs in float64: it contracts the float32 error
+        by ``(σ_{ℓ+1} / σ_k)²`` and makes the result in full precision.
         ``"exact"``: LAPACK's SVD of the dense matrix (at most 1e8 entries).
         ``"minibatch"``: rows in batches of ``batch_size`` folded into a running sketch (see
         ``partial_fit``); also what ``partial_fit`` does.
@@ -223,7 +225,7 @@ class SVDAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
                 logger.info("SVDAutoencoder: pass %d/%d", pass_no[0], n_passes)
 
         eigenvalues, vectors = top_eigenpairs(op, op.size, k, width, n_passes, rng, X.dtype, check=report,
-                                              apply_last=op.exact if explicit else None)
+                                              apply_last=op.exact if op.mixed else None)
         values = np.sqrt(np.maximum(eigenvalues, 0.0))
         if op.transposed:  # vectors are left singular vectors: V = Xᵀ U Σ⁻¹
             right = op.other_side(vectors).astype(np.float64)
