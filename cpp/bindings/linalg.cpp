@@ -34,8 +34,10 @@ py::array_t<T> product(Product kind, const py::array& indptr, const py::array& i
     a.indptr = static_cast<const I*>(contiguous(indptr, "indptr"));
     a.indices = static_cast<const I*>(contiguous(indices, "indices"));
     a.data = static_cast<const T*>(contiguous(data, "data"));
+    // Before validate(), which reads indices[0, indptr[-1]).
+    require(n_rows == 0 || static_cast<std::int64_t>(a.indptr[n_rows]) <= indices.shape(0),
+            "X: indptr[-1] exceeds the number of stored entries");
     a.validate("X");
-    require(a.nnz() <= indices.shape(0), "X: indptr[-1] exceeds the number of stored entries");
     const std::int64_t in_rows = kind == Product::transpose ? n_rows : n_cols;
     const std::int64_t out_rows = kind == Product::dense ? n_rows : n_cols;
     require(block.ndim() == 2 && block.shape(0) == in_rows,

@@ -59,6 +59,10 @@ def test_bad_buffers_raise_value_error():
         L.csr_gram_times_dense(a.indptr, bad, a.data, 5, 4, x, 1)
     with pytest.raises(ValueError, match="indptr"):
         L.csr_times_dense(a.indptr[:-1], a.indices, a.data, 5, 4, x, 1)
+    past_end = a.indptr.copy()
+    past_end[-1] = 10**8  # would read far beyond indices if the buffers were trusted
+    with pytest.raises(ValueError, match="exceeds the number of stored entries"):
+        L.csr_gram_times_dense(past_end, a.indices, a.data, 5, 4, x, 1)
     with pytest.raises(ValueError, match="rows"):
         L.csr_times_dense(a.indptr, a.indices, a.data, 5, 4, np.ones((3, 2)), 1)
     with pytest.raises(ValueError, match="dtype"):

@@ -139,5 +139,9 @@ def test_bad_input():
         model.transform(np.ones((3, 11)))
     with pytest.raises(ValueError, match="codes"):
         model.inverse_transform(np.ones((3, 3)))
+    with pytest.raises(ValueError, match="n_components=5"):  # a rank the features cannot give
+        SVDAutoencoder(5).partial_fit(np.random.default_rng(0).random((10, 3)))
+    with pytest.raises(ValueError, match="n_components=5"):
+        SVDAutoencoder(5, algorithm="minibatch").fit(np.random.default_rng(0).random((4, 30)))
     with pytest.raises(ValueError, match="too large"):
         SVDAutoencoder(2, algorithm="exact").fit(sp.random(20000, 10000, density=1e-6, format="csr"))

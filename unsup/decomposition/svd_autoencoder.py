@@ -174,7 +174,7 @@ class SVDAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         """
         X, k = self._validate(X, reset=True)
         n_jobs = check_n_jobs(self.n_jobs)
-        if self.algorithm != "minibatch" and k > min(X.shape):
+        if k > min(X.shape):
             raise ValueError(f"n_components={k} must be <= min(n_samples, n_features)={min(X.shape)}")
         started = time.perf_counter()
         if self.algorithm == "minibatch":
@@ -213,7 +213,7 @@ class SVDAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
 
     def _fit_randomized(self, X, k: int, n_jobs: int) -> None:
         width = min(min(X.shape), k + self._oversamples(k, sketch=False))
-        explicit = not sp.issparse(X) and GramOperator.explicit_pays(X.shape, width, _AUTO_PASSES)
+        explicit = not sp.issparse(X) and GramOperator.explicit_pays(X.shape, width, self._passes(explicit=False))
         n_passes = self._passes(explicit)
         op = GramOperator(X, n_jobs, explicit=explicit)
         rng = np.random.default_rng(check_seed(self.random_state))
@@ -243,7 +243,7 @@ class SVDAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         return check_positive_int(self.batch_size, "batch_size")
 
     def _reset_sketch(self) -> None:
-        for name in ("_sketch_values", "_sketch_vt", "_sketch_gram", "_sketch_norm", "_sketch_rows"):
+        for name in ("_sketch_values", "_sketch_vt", "_sketch_gram", "_sketch_norm", "_sketch_rows", "_sketch_dtype"):
             if hasattr(self, name):
                 delattr(self, name)
 
@@ -264,6 +264,8 @@ class SVDAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         """
         first = not hasattr(self, "_sketch_norm")
         X, k = self._validate(X, reset=first)
+        if k > X.shape[1]:
+            raise ValueError(f"n_components={k} must be <= n_features={X.shape[1]}")
         n_jobs = check_n_jobs(self.n_jobs)
         if first:
             self._reset_sketch()

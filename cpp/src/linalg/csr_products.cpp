@@ -89,21 +89,30 @@ inline void axpy(std::int64_t w, T v, const T* __restrict row, T* __restrict acc
     for (std::int64_t c = 0; c < w; ++c) acc[c] += v * row[c];
 }
 
-/// z = a_r X restricted to the columns [c0, c0 + w) (z has w entries).
+/// z (width values) = a_r X, X with rows of `width` values.
 template <class T, class I>
 inline void row_times_dense(const CsrMatrix<T, I>& a, std::int64_t r, const T* x, std::int64_t width,
-                            std::int64_t c0, std::int64_t w, T* __restrict z) {
-    std::fill(z, z + w, T(0));
+                            T* __restrict z) {
+    std::fill(z, z + width, T(0));
     for (std::int64_t e = a.indptr[r], end = a.indptr[r + 1]; e < end; ++e)
-        axpy<T>(w, a.data[e], x + static_cast<std::int64_t>(a.indices[e]) * width + c0, z);
+        axpy<T>(width, a.data[e], x + static_cast<std::int64_t>(a.indices[e]) * width, z);
 }
 
-/// out[j, c0:c0+w) += a_rj z for the stored j of row r.
+/// out[j, 0:w) += a_rj z for the stored j of row r, out with rows of `stride` values.
 template <class T, class I>
-inline void scatter_row(const CsrMatrix<T, I>& a, std::int64_t r, const T* __restrict z, std::int64_t width,
-                        std::int64_t c0, std::int64_t w, T* out) {
+inline void scatter_row(const CsrMatrix<T, I>& a, std::int64_t r, const T* __restrict z, std::int64_t w,
+                        T* out, std::int64_t stride) {
     for (std::int64_t e = a.indptr[r], end = a.indptr[r + 1]; e < end; ++e)
-        axpy<T>(w, a.data[e], z, out + static_cast<std::int64_t>(a.indices[e]) * width + c0);
+        axpy<T>(w, a.data[e], z, out + static_cast<std::int64_t>(a.indices[e]) * stride);
+}
+
+/// fn(r0, r1) over the rows of A in chunks, polling for interruption between chunks.
+template <class Fn>
+void over_row_chunks(std::int64_t n_rows, const StopToken& stop, Fn&& fn) {
+    for (std::int64_t r0 = 0; r0 < n_rows; r0 += kRowsBetweenPolls) {
+        stop.check();
+        fn(r0, std::min(n_rows, r0 + kRowsBetweenPolls));
+    }
 }
 
 void require_width(std::int64_t width) { require(width >= 1, "the dense block must have at least one column"); }
@@ -140,7 +149,7 @@ void csr_times_dense(const CsrMatrix<T, I>& a, const T* x, std::int64_t width, T
     parallel_for(bounds.size() - 1, n_jobs, [&](std::size_t chunk) {
         stop.check();
         for (std::int64_t r = bounds[chunk]; r < bounds[chunk + 1]; ++r)
-            row_times_dense(a, r, x, width, 0, width, out + r * width);
+            row_times_dense(a, r, x, width, out + r * width);
     });
 }
 
@@ -153,16 +162,14 @@ void csr_transpose_times_dense(const CsrMatrix<T, I>& a, const T* z, std::int64_
     parallel_for(slices.size(), n_jobs, [&](std::size_t s) {
         const auto [c0, c1] = slices[s];
         SliceBuffer<T> sums(a.n_cols);
-        for (std::int64_t r0 = 0; r0 < a.n_rows; r0 += kRowsBetweenPolls) {
-            stop.check();
-            const std::int64_t r1 = std::min(a.n_rows, r0 + kRowsBetweenPolls);
-            if (c1 - c0 == kSliceValues<T>) {
+        over_row_chunks(a.n_rows, stop, [&](std::int64_t r0, std::int64_t r1) {
+            if (c1 - c0 == kSliceValues<T>) {  // the fixed kernel reads a whole slice row of z
                 fixed(a, z + c0, width, sums.data(), kSliceValues<T>, r0, r1);
-                continue;
+                return;
             }
             for (std::int64_t r = r0; r < r1; ++r)
-                scatter_row(a, r, z + r * width + c0, kSliceValues<T>, 0, c1 - c0, sums.data());
-        }
+                scatter_row(a, r, z + r * width + c0, c1 - c0, sums.data(), kSliceValues<T>);
+        });
         sums.store(out, width, c0, c1);
     });
 }
@@ -177,11 +184,9 @@ void csr_gram_times_dense(const CsrMatrix<T, I>& a, const T* x, std::int64_t wid
         const auto [c0, c1] = slices[s];
         SliceBuffer<T> input(a.n_cols), sums(a.n_cols);
         input.load(x, width, c0, c1);  // a narrower last slice is padded with zeros
-        for (std::int64_t r0 = 0; r0 < a.n_rows; r0 += kRowsBetweenPolls) {
-            stop.check();
-            fixed(a, input.data(), kSliceValues<T>, sums.data(), kSliceValues<T>, r0,
-                  std::min(a.n_rows, r0 + kRowsBetweenPolls));
-        }
+        over_row_chunks(a.n_rows, stop, [&](std::int64_t r0, std::int64_t r1) {
+            fixed(a, input.data(), kSliceValues<T>, sums.data(), kSliceValues<T>, r0, r1);
+        });
         sums.store(out, width, c0, c1);
     });
 }
