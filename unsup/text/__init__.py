@@ -1,4 +1,5 @@
-"""Text: new-word discovery, n-gram statistics, a unigram tokenizer and PPMI word vectors (counted in C++)."""
+"""Text: new-word discovery, n-gram statistics, a unigram tokenizer, PPMI word vectors and domain vocabulary
+mining (counted in C++)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,16 @@ from unsup.text.statistics import NgramStatistics, ngram_statistics
 from unsup.text.tokenizer import Tokenizer
 from unsup.text.word_finder import WordFinder
 
-__all__ = ["NgramStatistics", "PPMIEmbedding", "Tokenizer", "WordFinder", "cooccurrence_matrix", "derive_new_words",
-           "ngram_statistics", "ppmi_matrix"]
+__all__ = ["Background", "DomainVocabulary", "NgramStatistics", "PPMIEmbedding", "Term", "Tokenizer", "WordFinder",
+           "background_contrast", "context_topicality", "cooccurrence_matrix", "derive_new_words", "ngram_statistics",
+           "ppmi_matrix"]
 
-# Word vectors need scikit-learn (the SVD): loaded on first use, so word discovery never imports it.
+# Word vectors need scikit-learn (the SVD), vocabulary mining scipy: loaded on first use, so word discovery
+# imports neither.
 _LAZY = {"PPMIEmbedding": "unsup.text.ppmi_embedding", "cooccurrence_matrix": "unsup.text.ppmi_embedding",
-         "ppmi_matrix": "unsup.text.ppmi_embedding"}
+         "ppmi_matrix": "unsup.text.ppmi_embedding", "Background": "unsup.text.background",
+         "DomainVocabulary": "unsup.text.domain_vocabulary", "Term": "unsup.text.domain_vocabulary",
+         "background_contrast": "unsup.text.domain_vocabulary", "context_topicality": "unsup.text.domain_vocabulary"}
 
 
 def __getattr__(name: str) -> Any:

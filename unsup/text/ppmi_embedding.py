@@ -416,6 +416,12 @@ class PPMIEmbedding(BaseEstimator):
 
         ids, words, counts, n_read = _encode(_documents(corpus, self.tokenizer, n_jobs), self.min_count,
                                              self.max_vocab)
+        return self._fit_ids(ids, words, counts, n_read, started)
+
+    def _fit_ids(self, ids: np.ndarray, words: List[str], counts: np.ndarray, n_read: int,
+                 started: float) -> "PPMIEmbedding":
+        """Fit on an encoded corpus: int32 ``ids`` into ``words`` (by count), -1 between documents."""
+        n_jobs = check_n_jobs(self.n_jobs)
         if n_read == 0:
             raise ValueError("corpus: no tokens")
         n_words = len(words)

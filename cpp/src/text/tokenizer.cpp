@@ -1,6 +1,7 @@
 #include "unsup/text/tokenizer.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "unsup/common.hpp"
 
@@ -51,6 +52,8 @@ Tokenizer::Tokenizer(const std::vector<std::string>& words, const std::vector<do
                      double unknown_score)
     : mode_(mode) {
     require(words.size() == counts.size(), "vocabulary: one count per word");
+    require(words.size() < static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()), "vocabulary: too many words");
+    n_inputs_ = words.size();
     std::vector<std::int32_t> nodes;
     std::vector<double> node_count;
     double total = 0.0;
@@ -68,6 +71,8 @@ Tokenizer::Tokenizer(const std::vector<std::string>& words, const std::vector<do
         const std::int32_t node = lexicon_.insert(sink.units.data(), sink.units.size());
         if (static_cast<std::size_t>(node) >= node_count.size()) node_count.resize(static_cast<std::size_t>(node) + 1, 0.0);
         if (node_count[node] == 0.0) nodes.push_back(node);
+        if (static_cast<std::size_t>(node) >= node_word_.size()) node_word_.resize(static_cast<std::size_t>(node) + 1, -1);
+        if (node_word_[node] < 0) node_word_[node] = static_cast<std::int32_t>(i);
         node_count[node] += counts[i];
         total += counts[i];
     }

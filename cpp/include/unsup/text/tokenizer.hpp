@@ -33,12 +33,29 @@ public:
     UnitMode mode() const { return mode_; }
     std::size_t memory_bytes() const { return lexicon_.memory_bytes() + vocabulary_.memory_bytes(); }
 
+    /// Number of words given to the constructor (skipped ones included): the range of word ids.
+    std::size_t n_inputs() const { return n_inputs_; }
+    const Lexicon& lexicon() const { return lexicon_; }
+    /// Id of the word that ends at `node` (its first position in the constructor's list), or -1.
+    std::int32_t word_of(std::int32_t node) const {
+        return node >= 0 && static_cast<std::size_t>(node) < node_word_.size() ? node_word_[node] : -1;
+    }
+    /// Reads UTF-8 `text` as one document into `sink` (see UnitReader); invalid bytes read as U+FFFD.
+    template <class Sink>
+    void read(const unsigned char* text, std::size_t size, Sink& sink) const {
+        UnitReader<Sink> reader(mode_, DecodeErrors::replace, vocabulary_, /*add=*/false);
+        reader.feed(text, size, sink);
+        reader.finish(sink);
+    }
+
 private:
     UnitMode mode_;
     mutable UnitVocabulary vocabulary_;  // only read (add = false) after construction
     Lexicon lexicon_;
     double unknown_score_ = 0.0;
     std::size_t n_skipped_ = 0;
+    std::size_t n_inputs_ = 0;
+    std::vector<std::int32_t> node_word_;  // lexicon node -> word id, -1 where no word ends
 };
 
 }  // namespace unsup::text
