@@ -23,6 +23,11 @@ __all__ = ["DomainVocabulary", "Term", "background_contrast", "context_topicalit
 
 logger = logging.getLogger("unsup")
 
+# Context words of the topicality: this many of the most frequent and of the best-contrasted words.
+_CONTEXTS = 300
+# Word vectors for at most this many words (the most frequent): the SVD's cost grows with the
+# vocabulary's co-occurrence pairs, and rarer words are poor neighbours anyway.
+_MAX_VECTORS = 12000
 # What fit sets: a fit that fails removes all of it.
 _FITTED = ("terms_", "clusters_", "vocabulary_", "background_", "embedding_", "unit_", "n_documents_",
            "n_units_", "statistics_", "_lexicon", "_candidates", "_term_index")
@@ -433,7 +438,7 @@ class DomainVocabulary:
         if self.topicality_ratio > 0 and len(candidate):
             by_count = np.argsort(-tokens, kind="stable")
             ranked = candidate[np.argsort(-contrast, kind="stable")]
-            contexts = np.unique(np.concatenate([by_count[:1000], ranked[:1000]]))
+            contexts = np.unique(np.concatenate([by_count[:_CONTEXTS], ranked[:_CONTEXTS]]))
             topical_all = context_topicality(presence, contexts)
             floor = self.topicality_ratio * float(np.median(topical_all[by_count[:100]]))
             topicality = topical_all[candidate]
@@ -482,14 +487,14 @@ class DomainVocabulary:
         from unsup.text.ppmi_embedding import PPMIEmbedding
 
         keep = np.flatnonzero(tokens >= min_count)
-        order = keep[np.argsort(-tokens[keep], kind="stable")]
+        order = keep[np.argsort(-tokens[keep], kind="stable")][:_MAX_VECTORS]
         remap = np.full(len(words) + 1, -2, dtype=np.int32)
         remap[order] = np.arange(len(order), dtype=np.int32)
         remap[-1] = -1
         encoded = remap[ids]
         encoded = encoded[encoded != -2]
         model = PPMIEmbedding(window=self.window, min_count=1, n_components=self.n_components,
-                              random_state=self.random_state, n_jobs=self.n_jobs)
+                              random_state=self.random_state, n_jobs=self.n_jobs, verbose=self.verbose)
         model._check_params()
         return model._fit_ids(encoded, [words[i] for i in order], tokens[order].astype(np.int64),
                               int(np.count_nonzero(ids >= 0)), time.perf_counter())
