@@ -100,9 +100,6 @@ def test_vocab_separator(corpus, tmp_path, capsys):
     assert code == 0 and json.loads(out)["documents"] == len(domain)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: _vocab decodes --documents with .encode().decode('unicode_escape'), "
-                                       "which turns a non-ASCII separator into mojibake ('。' becomes 'ã\\x80\\x82'), "
-                                       "so the file is never cut and counts as one document")
 def test_vocab_non_ascii_separator(corpus, tmp_path, capsys):
     folder, domain, _, _ = corpus
     path = tmp_path / "sentences.txt"

@@ -211,7 +211,7 @@ def _vocab(args: argparse.Namespace, out: TextIO) -> int:
         raise ValueError("--seeds: give comma-separated terms, e.g. --seeds 酒店,房间")
     model = DomainVocabulary(background=background, expand_from=seeds,
                              n_clusters="auto" if args.clusters else None,
-                             documents=args.documents.encode().decode("unicode_escape"),
+                             documents=args.documents.replace("\\n", "\n").replace("\\t", "\t"),
                              max_terms=max(args.top, 2000) if args.clusters else args.top,
                              min_count=args.min_count, random_state=args.seed, n_jobs=args.jobs,
                              verbose=int(args.verbose))

@@ -428,10 +428,6 @@ def test_a_failed_fit_forgets_the_previous_one(small):
         model.top()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: fit() sets terms_, statistics_, vocabulary_... before it expands "
-                                       "expand_from; when none of the seeds is in the vocabulary, expand() raises "
-                                       "but the model keeps the unrestricted terms_ of the failed fit (the module "
-                                       "promises 'a fit that fails removes all of it')")
 def test_a_fit_failing_on_its_seeds_is_not_fitted(small):
     background, domain, _, _ = small
     model = DomainVocabulary(background=background[:500], expand_from=["不在词表"], n_clusters=None)
@@ -446,12 +442,6 @@ def test_lone_surrogates_raise(small):
         DomainVocabulary(background=background[:300], n_clusters=None).fit(domain[:300] + ["甲\ud800乙"])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the boundary filter trusts standalone rates of units seen only a few "
-                                       "times in the background: a unit met 5 times in 156k characters, each time "
-                                       "outside any word the background's WordFinder found, has rate 1.0 (a "
-                                       "'function unit', like 的) and every domain term beginning or ending with "
-                                       "it is dropped (the built-in table has such rates for 镍 (5 occurrences) and "
-                                       "氢 (11); 541 of its 713 units with rate >= 0.7 occur fewer than 20 times)")
 def test_a_rare_background_unit_does_not_veto_a_term():
     background, domain, terms, _ = planted_domain_corpus(background_term_rate=0.0, seed=SEED)
     term = terms[0]

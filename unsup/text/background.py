@@ -20,7 +20,10 @@ __all__ = ["Background", "BUILTIN_BACKGROUND"]
 logger = logging.getLogger("unsup")
 
 BUILTIN_BACKGROUND = Path(__file__).with_name("data") / "background_zh.tsv.gz"
-_FORMAT = "unsup-background 1"
+_FORMAT = "unsup-background 2"
+# A unit's standalone rate needs this many occurrences in the background: a rare character seen a
+# few times, each time alone, is not a function unit (and must not veto every term it begins).
+MIN_UNIT_OCCURRENCES = 50
 
 
 def _script_of(texts: Iterable[str], limit: int = 20000) -> str:
@@ -115,7 +118,7 @@ class Background:
         for w in singles:
             i = index[w]
             occurrences = int(counts["occurrences"][i])
-            if occurrences > 0:
+            if occurrences >= MIN_UNIT_OCCURRENCES:
                 standalone[w] = float(counts["tokens"][i]) / occurrences
         return cls(table=table, corpus=None if table is not None else docs, n_units=n_units, unit=unit,
                    max_n=max_n, standalone=standalone, source=source, script=_script_of(words))
@@ -167,7 +170,7 @@ class Background:
         for word, number in table.items():
             for u in set(_units(word, unit)):
                 holding[u] = holding.get(u, 0) + number
-        standalone = {u: table[u] / holding[u] for u in holding if u in table and holding[u] > 0}
+        standalone = {u: table[u] / holding[u] for u in holding if u in table and holding[u] >= MIN_UNIT_OCCURRENCES}
         if n_units is None:
             singles = sum(c for w, c in table.items() if lengths[w] == 1)
             n_units = singles if singles > 0 else sum(table.values())
@@ -190,13 +193,16 @@ class Background:
         if self._table is None:
             raise ValueError("only a table background can be saved (this one counts a corpus on demand)")
         out = io.StringIO()
+        source = " ".join(self.source.split())  # no tab or line break inside the header
         out.write(f"#{_FORMAT}\tunit={self.unit}\tn_units={self.n_units}\tmax_n={self.max_n or 0}\t"
-                  f"script={self.script}\tsource={self.source}\n")
-        for u in sorted(self._standalone):
-            out.write(f"@{u}\t{self._standalone[u]:.4f}\n")
-        for word in sorted(self._table):
+                  f"script={self.script}\tn_rates={len(self._standalone)}\tsource={source}\n")
+        for u in sorted(self._standalone):  # the first n_rates lines: unit, standalone rate
+            out.write(f"{u}\t{self._standalone[u]!r}\n")
+        for word in sorted(self._table):  # then: string, count
             out.write(f"{word}\t{self._table[word]}\n")
-        with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as f:  # mtime 0: the same bytes every build
+        # No file name and mtime 0 in the gzip header: the same table gives the same bytes.
+        with open(path, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9,
+                                                    mtime=0) as f:
             f.write(out.getvalue().encode("utf-8"))
 
     @classmethod
@@ -210,17 +216,21 @@ class Background:
         header = lines[0].lstrip("#").split("\t") if lines else []
         if not header or header[0] != _FORMAT:
             raise ValueError(f"background: {str(path)!r} is not an unsup background table")
-        meta = dict(item.split("=", 1) for item in header[1:])
-        table: Dict[str, int] = {}
-        standalone: Dict[str, float] = {}
-        for line in lines[1:]:
-            if not line:
-                continue
-            key, value = line.rsplit("\t", 1)
-            if key.startswith("@") and len(key) > 1:
-                standalone[key[1:]] = float(value)
-            else:
-                table[key] = int(value)
+        try:
+            meta = dict(item.split("=", 1) for item in header[1:])
+            n_rates = int(meta["n_rates"])
+            table: Dict[str, int] = {}
+            standalone: Dict[str, float] = {}
+            for i, line in enumerate(lines[1:]):
+                if not line:
+                    continue
+                key, value = line.rsplit("\t", 1)
+                if i < n_rates:
+                    standalone[key] = float(value)
+                else:
+                    table[key] = int(value)
+        except (KeyError, ValueError) as exc:
+            raise ValueError(f"background: {str(path)!r} is a damaged background table ({exc})") from None
         max_n = int(meta.get("max_n", "0")) or None
         return cls(table=table, corpus=None, n_units=int(meta["n_units"]), unit=meta["unit"], max_n=max_n,
                    standalone=standalone, source=meta.get("source", str(path)), script=meta.get("script", "cjk"))

@@ -379,9 +379,17 @@ class DomainVocabulary:
             When a file cannot be read.
         """
         self._check_params()
-        n_jobs = check_n_jobs(self.n_jobs)
         for name in _FITTED:
             self.__dict__.pop(name, None)
+        try:
+            return self._fit(corpus)
+        except BaseException:
+            for name in _FITTED:  # a fit that fails leaves the model unfitted
+                self.__dict__.pop(name, None)
+            raise
+
+    def _fit(self, corpus: Corpus) -> "DomainVocabulary":
+        n_jobs = check_n_jobs(self.n_jobs)
         started = time.perf_counter()
         docs = read_documents(corpus, self.documents, name="corpus")
         docs = list(dict.fromkeys(docs))  # exact duplicates (templates, reposts) count once
@@ -473,7 +481,7 @@ class DomainVocabulary:
                  for j, (w, i) in enumerate(zip(term_words, order))]
         self.terms_ = terms
         if self.expand_from is not None:
-            reached = {t for t, _, _ in self.expand(self.expand_from)}
+            reached = {t for t, _, _ in self._expand(self.expand_from, "expand_from")}
             self.terms_ = [t for t in terms if t.term in reached]
         if self.verbose:
             logger.info("DomainVocabulary: %d documents, %d units; words %.2f s, counts %.2f s, background %.2f s, "
@@ -580,7 +588,13 @@ class DomainVocabulary:
             ``terms_``.
         """
         self._check_fitted()
-        _check_seeds(seeds, "seeds")
+        return self._expand(seeds, "seeds", min_similarity=min_similarity, max_similarity=max_similarity,
+                            alpha=alpha, max_depth=max_depth, n_neighbors=n_neighbors, centroid=centroid)
+
+    def _expand(self, seeds: Sequence[str], name: str, *, min_similarity: float = 0.6, max_similarity: float = 0.9,
+                alpha: float = 0.35, max_depth: int = 10, n_neighbors: int = 40,
+                centroid: bool = False) -> List[Tuple[str, float, int]]:
+        _check_seeds(seeds, name)
         lo = check_real(min_similarity, "min_similarity", -1.0, 1.0)
         hi = check_real(max_similarity, "max_similarity", -1.0, 1.0)
         a = check_real(alpha, "alpha", 0.0)
@@ -592,7 +606,7 @@ class DomainVocabulary:
         unit = emb._unit()
         known = [s for s in seeds if s in emb.vocabulary_]
         if not known:
-            raise ValueError(f"seeds: none of {list(seeds)[:5]} is in the domain's vocabulary (words seen at least "
+            raise ValueError(f"{name}: none of {list(seeds)[:5]} is in the domain's vocabulary (words seen at least "
                              f"min_count times)")
         found: Dict[str, Tuple[float, int]] = {s: (1.0, 0) for s in known}
         frontier = [emb.vocabulary_[s] for s in known]
