@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import time
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
@@ -30,7 +29,7 @@ _CONTEXTS = 300
 _MAX_VECTORS = 12000
 # What fit sets: a fit that fails removes all of it.
 _FITTED = ("terms_", "clusters_", "vocabulary_", "background_", "embedding_", "unit_", "n_documents_",
-           "n_units_", "statistics_", "_lexicon", "_candidates", "_term_index")
+           "n_units_", "statistics_", "_lexicon", "_term_index")
 
 
 class Term(NamedTuple):
