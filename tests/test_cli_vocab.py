@@ -91,20 +91,13 @@ def test_vocab_seeds(corpus, capsys):
     assert seed in found and set(found) <= set(groups[3])
 
 
-def test_vocab_separator(corpus, tmp_path, capsys):
+@pytest.mark.parametrize("joiner,separator", [("\n\n", "\\n\\n"), ("。", "。")])
+def test_vocab_separator(corpus, tmp_path, capsys, joiner, separator):
+    # An escaped line break on the command line, and a non-ASCII separator taken as it is.
     folder, domain, _, _ = corpus
-    path = tmp_path / "paragraphs.txt"
-    path.write_text("\n\n".join(domain), encoding="utf-8")
-    code, out, _ = run(["vocab", str(path), "--background", str(folder / "bg.txt"), "--documents", "\\n\\n",
-                        "--format", "json", "--top", "3"], capsys)
-    assert code == 0 and json.loads(out)["documents"] == len(domain)
-
-
-def test_vocab_non_ascii_separator(corpus, tmp_path, capsys):
-    folder, domain, _, _ = corpus
-    path = tmp_path / "sentences.txt"
-    path.write_text("。".join(domain), encoding="utf-8")
-    code, out, _ = run(["vocab", str(path), "--background", str(folder / "bg.txt"), "--documents", "。",
+    path = tmp_path / "documents.txt"
+    path.write_text(joiner.join(domain), encoding="utf-8")
+    code, out, _ = run(["vocab", str(path), "--background", str(folder / "bg.txt"), "--documents", separator,
                         "--format", "json", "--top", "3"], capsys)
     assert code == 0 and json.loads(out)["documents"] == len(domain)
 

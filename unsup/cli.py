@@ -147,6 +147,13 @@ def _stdin_documents(errors: str, chunk_bytes: int = 1 << 20) -> Iterator[str]:
         yield decode(pending)
 
 
+def _check_files(names: Sequence[str], what: str) -> List[Path]:
+    for name in names:
+        if not Path(name).is_file():  # errno's subclass: not found, a directory...
+            raise OSError(errno.EISDIR if Path(name).is_dir() else errno.ENOENT, f"not a file ({what})", name)
+    return [Path(n) for n in names]
+
+
 def _words(args: argparse.Namespace, out: TextIO) -> int:
     from unsup.text import WordFinder
 
@@ -154,10 +161,7 @@ def _words(args: argparse.Namespace, out: TextIO) -> int:
         raise ValueError(f"--top must be >= 1, got {args.top}")
     if "-" in args.corpus and len(args.corpus) > 1:
         raise ValueError("'-' (standard input) cannot be combined with files")
-    for name in args.corpus:
-        if name != "-" and not Path(name).is_file():  # errno's subclass: not found, a directory...
-            raise OSError(errno.EISDIR if Path(name).is_dir() else errno.ENOENT, "not a file", name)
-    corpus = _stdin_documents(args.errors) if args.corpus == ["-"] else [Path(p) for p in args.corpus]
+    corpus = _stdin_documents(args.errors) if args.corpus == ["-"] else _check_files(args.corpus, "corpus")
     finder = WordFinder(args.method, max_n=args.max_n, min_count=args.min_count, unit=args.unit,
                         errors=args.errors, n_jobs=args.jobs, max_memory=args.max_memory,
                         verbose=int(args.verbose))
@@ -185,13 +189,6 @@ def _words(args: argparse.Namespace, out: TextIO) -> int:
         for w, c, h, l, r in rows:
             out.write(f"{w}\t{c}\t{h:.4g}\t{l:.4g}\t{r:.4g}\n")
     return 0
-
-
-def _check_files(names: Sequence[str], what: str) -> List[Path]:
-    for name in names:
-        if not Path(name).is_file():  # errno's subclass: not found, a directory...
-            raise OSError(errno.EISDIR if Path(name).is_dir() else errno.ENOENT, f"not a file ({what})", name)
-    return [Path(n) for n in names]
 
 
 def _vocab(args: argparse.Namespace, out: TextIO) -> int:

@@ -504,3 +504,12 @@ def test_document_matrix():
     matrix = _document_matrix(ids, 4)
     np.testing.assert_array_equal(matrix.toarray(), [[1, 2, 0, 0], [0, 0, 0, 0], [1, 0, 2, 0]])
     assert _document_matrix(np.zeros(0, dtype=np.int32), 3).shape == (0, 3)
+
+
+@pytest.mark.parametrize("background,error", [(123, TypeError), (b"general text", TypeError), ("bultin", ValueError),
+                                              ("general.txt", ValueError)])
+def test_a_bad_background_is_named(background, error):
+    # The error names the background argument, not the domain corpus; a short str is a typo or a file
+    # name given as str (a file is a pathlib.Path), not a general corpus.
+    with pytest.raises(error, match="background"):
+        DomainVocabulary(background=background, n_clusters=None).fit("甲乙丙丁。甲乙丙丁。")

@@ -25,24 +25,24 @@ def _open(path: Path) -> BinaryIO:
         raise OSError(exc.errno, f"corpus: cannot read {str(path)!r}: {exc.strerror}", str(path)) from exc
 
 
-def _documents(corpus: Corpus) -> Iterator[Union[str, Path]]:
-    """The corpus as a stream of documents: texts (``str``) and files (``Path``)."""
+def _documents(corpus: Corpus, name: str = "corpus") -> Iterator[Union[str, Path]]:
+    """The corpus as a stream of documents: texts (``str``) and files (``Path``); errors name ``name``."""
     if isinstance(corpus, (str, os.PathLike)):
         yield Path(corpus) if isinstance(corpus, os.PathLike) else corpus
         return
     if isinstance(corpus, (bytes, bytearray)):
-        raise TypeError("corpus: pass text as str (or a file as a pathlib.Path), not bytes")
+        raise TypeError(f"{name}: pass text as str (or a file as a pathlib.Path), not bytes")
     try:
         items = iter(corpus)
     except TypeError:
-        raise TypeError(f"corpus: expected str, a path or an iterable of them, got {type(corpus).__name__}") from None
+        raise TypeError(f"{name}: expected str, a path or an iterable of them, got {type(corpus).__name__}") from None
     for item in items:
         if isinstance(item, str):
             yield item
         elif isinstance(item, os.PathLike):
             yield Path(item)
         else:
-            raise TypeError(f"corpus: documents must be str or paths, got {type(item).__name__}")
+            raise TypeError(f"{name}: documents must be str or paths, got {type(item).__name__}")
 
 
 class _Progress:

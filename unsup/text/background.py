@@ -242,9 +242,9 @@ class Background:
         if self._corpus is not None:
             if not words:
                 return np.zeros(0)
-            tokenizer = Tokenizer({w: 1 for w in words}, unit=self.unit)
-            counts = tokenizer._core.count(self._corpus, False, _jobs(n_jobs))["occurrences"]
-            index = {w: i for i, w in enumerate({w: 1 for w in words})}
+            distinct = list(dict.fromkeys(words))  # word ids of the tokenizer: positions in this list
+            counts = Tokenizer(distinct, unit=self.unit)._core.count(self._corpus, False, _jobs(n_jobs))["occurrences"]
+            index = {w: i for i, w in enumerate(distinct)}
             return np.array([counts[index[w]] for w in words], dtype=float)
         table = self._table or {}
         out = np.empty(len(words))

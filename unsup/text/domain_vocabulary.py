@@ -13,7 +13,7 @@ import scipy.sparse as sp
 
 from unsup.exceptions import NotFittedError
 from unsup.text._corpus import Corpus, _documents, _open
-from unsup.text.background import Background
+from unsup.text.background import Background, _n_units, _units
 from unsup.text.tokenizer import Tokenizer
 from unsup.text.word_finder import METHODS, WordFinder
 from unsup.utils.validation import check_n_jobs, check_positive_int, check_real, check_seed
@@ -29,7 +29,7 @@ _CONTEXTS = 300
 _MAX_VECTORS = 12000
 # What fit sets: a fit that fails removes all of it.
 _FITTED = ("terms_", "clusters_", "vocabulary_", "background_", "embedding_", "unit_", "n_documents_",
-           "n_units_", "statistics_", "_lexicon", "_term_index")
+           "n_units_", "statistics_")
 
 
 class Term(NamedTuple):
@@ -63,7 +63,7 @@ def read_documents(corpus: Corpus, documents: str = "lines", *, name: str = "cor
     if not isinstance(documents, str) or not documents:
         raise ValueError(f"documents must be 'lines', 'items' or a non-empty separator string, got {documents!r}")
     out: List[str] = []
-    for item in _documents(corpus):
+    for item in _documents(corpus, name):
         if isinstance(item, Path):
             with _open(item) as f:
                 data = f.read()
@@ -177,7 +177,7 @@ def _knn_cosine_graph(vectors: np.ndarray, n_neighbors: int, min_similarity: flo
         sim[block - start, block] = -np.inf
         if k <= 0:
             break
-        top = np.argpartition(-sim, k - 1, axis=1)[:, :k] if k < n else np.argsort(-sim, axis=1)[:, :k]
+        top = np.argpartition(-sim, k - 1, axis=1)[:, :k]  # k <= n - 1
         s = np.take_along_axis(sim, top, axis=1)
         keep = s >= min_similarity
         rows.append(np.repeat(block, k).reshape(-1, k)[keep])
@@ -344,6 +344,9 @@ class DomainVocabulary:
             return bg
         if isinstance(bg, str) and bg == "builtin":
             return Background.builtin()
+        if isinstance(bg, str) and len(bg) < 64 and "\n" not in bg:  # a typo of "builtin", or a file name as str
+            raise ValueError(f"background={bg!r}: pass 'builtin', a general corpus (its text, a pathlib.Path or a "
+                             f"list of them), a fitted WordFinder, word counts or a Background")
         if isinstance(bg, WordFinder):
             if not hasattr(bg, "vocabulary_"):
                 raise NotFittedError("background: the WordFinder is not fitted; call fit(general_corpus) first")
@@ -420,7 +423,7 @@ class DomainVocabulary:
 
         min_length = self.min_length or (2 if unit == "char" else 1)
         min_count = self.min_count or finder.min_count_
-        length = np.array([len(w) if unit == "char" else len(w.split()) for w in words])
+        length = np.array([_n_units(w, unit) for w in words])
         candidate = np.flatnonzero((length >= min_length) & (tokens >= min_count))
         cand_words = [words[i] for i in candidate]
         bg = background.count(cand_words, n_jobs=n_jobs) if cand_words else np.zeros(0)
@@ -432,17 +435,16 @@ class DomainVocabulary:
         kept = np.ones(len(candidate), dtype=bool)
         kept &= in_documents[candidate] >= self.min_documents
         kept &= tokens[candidate] >= self.nested_ratio * occurrences[candidate]
-        if unit == "char":
-            rate = background.standalone_rate
-            edges = np.array([max(rate(w[0]), rate(w[-1])) for w in cand_words]) if cand_words else np.zeros(0)
-        else:
-            rate = background.standalone_rate
-            edges = np.array([max(rate(w.split()[0]), rate(w.split()[-1])) if len(w.split()) > 1 else 0.0
-                              for w in cand_words]) if cand_words else np.zeros(0)
+        rate = background.standalone_rate
+        edges = np.zeros(len(candidate))
+        for j, w in enumerate(cand_words):
+            units = _units(w, unit)
+            if len(units) > 1:  # a one-unit term has no edge to judge
+                edges[j] = max(rate(units[0]), rate(units[-1]))
         kept &= edges < self.function_rate
         topicality = np.zeros(len(candidate))
-        presence = _document_matrix(ids, len(words))
         if self.topicality_ratio > 0 and len(candidate):
+            presence = _document_matrix(ids, len(words))
             by_count = np.argsort(-tokens, kind="stable")
             ranked = candidate[np.argsort(-contrast, kind="stable")]
             contexts = np.unique(np.concatenate([by_count[:_CONTEXTS], ranked[:_CONTEXTS]]))
@@ -454,7 +456,6 @@ class DomainVocabulary:
 
         order = np.argsort(-contrast, kind="stable")
         order = order[kept[order]][: self.max_terms]
-        self._lexicon = vocabulary
         self.unit_ = unit
         self.n_documents_ = len(docs)
         self.n_units_ = n_units
@@ -472,10 +473,9 @@ class DomainVocabulary:
         if (self.n_clusters is not None or self.expand_from is not None) and len(order) >= 2:
             self.embedding_ = self._embed(ids, words, tokens, min_count)
             if self.n_clusters is not None:
-                labels = self._cluster(term_words, contrast[order])
+                labels = self._cluster(term_words)
         t_semantic = time.perf_counter()
 
-        self._term_index = {w: i for i, w in enumerate(term_words)}
         terms = [Term(w, float(contrast[i]), int(tokens[candidate[i]]), float(bg[i] * scale), int(labels[j]))
                  for j, (w, i) in enumerate(zip(term_words, order))]
         self.terms_ = terms
@@ -506,7 +506,7 @@ class DomainVocabulary:
         return model._fit_ids(encoded, [words[i] for i in order], tokens[order].astype(np.int64),
                               int(np.count_nonzero(ids >= 0)), time.perf_counter())
 
-    def _cluster(self, term_words: List[str], scores: np.ndarray) -> np.ndarray:
+    def _cluster(self, term_words: List[str]) -> np.ndarray:
         from unsup.graph import InfoMap
 
         emb = self.embedding_
