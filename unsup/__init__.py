@@ -2,6 +2,8 @@
 
 Subpackages
 -----------
+cluster
+    K-means, spherical K-means, Gaussian mixtures and batched capsule routing.
 graph
     InfoMap (the map equation) community detection on networkx graphs, sparse
     adjacency matrices and kNN graphs of vectors.
@@ -22,9 +24,9 @@ from unsup._version import __version__
 
 logging.getLogger("unsup").addHandler(logging.NullHandler())
 
-__all__ = ["__version__", "datasets", "decomposition", "graph", "stats", "text"]
+__all__ = ["__version__", "cluster", "datasets", "decomposition", "graph", "stats", "text"]
 
-_SUBPACKAGES = ("datasets", "decomposition", "graph", "stats", "text")
+_SUBPACKAGES = ("cluster", "datasets", "decomposition", "graph", "stats", "text")
 
 
 def __getattr__(name: str) -> Any:

@@ -4,6 +4,10 @@ from typing import Any, Dict, List, Tuple
 import numpy as np
 import numpy.typing as npt
 
+class cluster:
+    @staticmethod
+    def isa() -> str: ...
+
 class graph:
     @staticmethod
     def infomap(

@@ -8,6 +8,7 @@ void bind_graph(py::module_& m);
 void bind_linalg(py::module_& m);
 void bind_sparse(py::module_& m);
 void bind_text(py::module_& m);
+void bind_cluster(py::module_& m);
 }
 
 PYBIND11_MODULE(_core, m) {
@@ -20,4 +21,6 @@ PYBIND11_MODULE(_core, m) {
     unsup::bindings::bind_sparse(sparse);
     auto text = m.def_submodule("text", "N-gram statistics of text.");
     unsup::bindings::bind_text(text);
+    auto cluster = m.def_submodule("cluster", "K-means, Gaussian mixtures and capsule routing kernels.");
+    unsup::bindings::bind_cluster(cluster);
 }

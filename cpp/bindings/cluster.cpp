@@ -1,0 +1,12 @@
+// unsup._core.cluster: one binding file per kernel family.
+#include "common.hpp"
+#include "unsup/cluster/isa.hpp"
+
+namespace unsup::bindings {
+
+void bind_cluster(py::module_& m) {
+    m.def("isa", [] { return std::string(cluster::isa_name(cluster::running_isa())); },
+          "The instruction set the clustering kernels run with on this CPU.");
+}
+
+}  // namespace unsup::bindings
