@@ -7,6 +7,17 @@ import numpy.typing as npt
 class cluster:
     @staticmethod
     def isa() -> str: ...
+    @staticmethod
+    def lloyd_pass(X: Any, sample_weight: Any, centres: np.ndarray, metric: str, labels: np.ndarray,
+                   n_jobs: int) -> Tuple[np.ndarray, np.ndarray, float, int]: ...
+    @staticmethod
+    def nearest_centres(X: Any, rows: Any, centres: np.ndarray, metric: str,
+                        n_jobs: int) -> Tuple[np.ndarray, np.ndarray]: ...
+    @staticmethod
+    def all_distances(X: Any, centres: np.ndarray, metric: str, n_jobs: int) -> np.ndarray: ...
+    @staticmethod
+    def soft_spherical_pass(X: Any, sample_weight: Any, centres: np.ndarray, kappa: float,
+                            return_responsibilities: bool, n_jobs: int) -> Tuple[np.ndarray, np.ndarray, float, Any]: ...
 
 class graph:
     @staticmethod

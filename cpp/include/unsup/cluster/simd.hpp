@@ -39,14 +39,22 @@ inline Vec<T> load(const T* p) {
     return v;
 }
 
+/// Vec<T> in a non-deduced context: store(p, v) takes T from p alone.
 template <class T>
-inline void store(T* p, const Vec<T>& v) {
+struct VecOf {
+    using type __attribute__((vector_size(64))) = T;
+};
+template <class T>
+using VecArg = typename VecOf<T>::type;
+
+template <class T>
+inline void store(T* p, const VecArg<T>& v) {
     std::memcpy(p, &v, sizeof v);
 }
 
 template <class T>
 inline Vec<T> broadcast(T x) {
-    return Vec<T>{} + x;
+    return x - Vec<T>{};  // x − (+0) = x exactly, so this folds to one broadcast (x + 0 would not: −0)
 }
 
 /// Lanes [0, n) from p, the rest `fill` (n <= kLanes<T>).
@@ -58,11 +66,18 @@ inline Vec<T> load_partial(const T* p, int n, T fill = T(0)) {
 }
 
 template <class T>
-inline void store_partial(T* p, const Vec<T>& v, int n) {
+inline void store_partial(T* p, const VecArg<T>& v, int n) {
     alignas(64) T buf[kLanes<T>];
     store(buf, v);
     for (int i = 0; i < n; ++i) p[i] = buf[i];
 }
+
+/// One vector as a struct: containers of vectors (std::vector<Vec<T>> would drop the vector
+/// attribute of its template argument).
+template <class T>
+struct alignas(64) VecBox {
+    Vec<T> v;
+};
 
 /// The lane type of a vector type V.
 template <class V>
