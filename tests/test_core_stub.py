@@ -16,6 +16,8 @@ def _parse_signature(doc):
     signature = doc.splitlines()[0]
     params = signature[signature.index("(") + 1: signature.rindex(") ->")]
     parsed = []
+    if not params.strip():
+        return parsed
     for part in re.split(r",\s(?=\w+:)", params):
         pname, _, rest = part.partition(":")
         default = rest.rpartition("=")[2].strip() if "=" in rest else None
