@@ -97,6 +97,33 @@ inline LaneOf<V> reduce_max(const V& v) {
     return m;
 }
 
+/// Every lane set to the maximum (allreduce_max) or minimum (allreduce_min) over the lanes: log2
+/// lanes butterfly steps (lane i meets lane i ^ s), no scalar extraction.
+template <class V>
+inline V allreduce_max(V v) {
+    using I = Mask<LaneOf<V>>;
+    constexpr int L = kLanes<LaneOf<V>>;
+    for (int s = L / 2; s >= 1; s /= 2) {
+        I perm;
+        for (int i = 0; i < L; ++i) perm[i] = i ^ s;
+        const V other = __builtin_shuffle(v, perm);
+        v = v > other ? v : other;
+    }
+    return v;
+}
+
+template <class I>
+inline I allreduce_min_index(I v) {
+    constexpr int L = static_cast<int>(sizeof(I) / sizeof(v[0]));
+    for (int s = L / 2; s >= 1; s /= 2) {
+        I perm;
+        for (int i = 0; i < L; ++i) perm[i] = i ^ s;
+        const I other = __builtin_shuffle(v, perm);
+        v = v < other ? v : other;
+    }
+    return v;
+}
+
 template <class V>
 inline V vmin(const V& a, const V& b) {
     return a < b ? a : b;
