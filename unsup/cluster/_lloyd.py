@@ -232,10 +232,21 @@ def lloyd(X, centres: np.ndarray, weights: Optional[np.ndarray], metric: str, n_
         if shift <= tol:
             break
     scored = directions(centres) if metric == "cosine" else centres
+    del labels  # the final labels replace them: never two label arrays at once
     labels, dist = _core.cluster.nearest_centres(data, None, scored, metric, n_jobs)
-    d = dist.astype(np.float64)
-    objective = float(d.sum() if weights is None else np.dot(weights.astype(np.float64), d))
-    return centres, labels, objective, iterations
+    return centres, labels, weighted_sum(dist, weights), iterations
+
+
+def weighted_sum(values: np.ndarray, weights: Optional[np.ndarray]) -> float:
+    """Σ w·v in float64, in blocks (no float64 copy of a long float32 vector)."""
+    if weights is None:
+        return float(np.sum(values, dtype=np.float64))
+    total = 0.0
+    step = 1 << 16
+    for start in range(0, values.size, step):
+        total += float(np.dot(weights[start:start + step].astype(np.float64),
+                              values[start:start + step].astype(np.float64)))
+    return total
 
 
 def mean_variance(X) -> float:

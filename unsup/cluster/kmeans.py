@@ -280,8 +280,7 @@ default="k-means||"
         self.n_iter_ += 1
         scored = _lloyd.directions(self.cluster_centers_) if self._metric == "cosine" else self.cluster_centers_
         self.labels_, dist = _core.cluster.nearest_centres(data, None, scored, self._metric, n_jobs)
-        d = dist.astype(np.float64)
-        self.inertia_ = float(d.sum() if weights is None else np.dot(weights.astype(np.float64), d))
+        self.inertia_ = _lloyd.weighted_sum(dist, weights)
         return self
 
     # ------------------------------------------------------------------ using the fit
@@ -326,8 +325,7 @@ default="k-means||"
         data, scored, X = self._prepared(X)
         weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         _, dist = _core.cluster.nearest_centres(data, None, scored, self._metric, check_n_jobs(self.n_jobs))
-        d = dist.astype(np.float64)
-        return -float(d.sum() if weights is None else np.dot(weights.astype(np.float64), d))
+        return -_lloyd.weighted_sum(dist, weights)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -128,8 +128,7 @@ n_jobs, verbose
                 if shift <= float(self.tol):
                     break
             _, dist = _core.cluster.nearest_centres(data, None, _lloyd.directions(centres), "cosine", n_jobs)
-            d = dist.astype(np.float64)
-            inertia = float(d.sum() if weights is None else np.dot(weights.astype(np.float64), d))
+            inertia = _lloyd.weighted_sum(dist, weights)
             if best is None or inertia < best[1]:
                 best = (centres, inertia, iterations)
         self.cluster_centers_, self.inertia_, self.n_iter_ = best
