@@ -83,7 +83,8 @@ const T* weights_of(const py::object& w, std::int64_t n) {
 
 template <class T>
 py::tuple lloyd(const py::object& x, const py::object& weights, const py::array& centres_arr, const std::string& metric,
-                py::array_t<std::int32_t> labels, int n_jobs) {
+                py::array_t<std::int32_t> labels, int n_jobs, const py::object& lower, const py::object& drop,
+                const py::object& radius) {
     const Rows<T> rows = rows_of<T>(x);
     std::int64_t k = 0;
     const T* centres = centres_of<T>(centres_arr, rows.d, k);
@@ -96,10 +97,26 @@ py::tuple lloyd(const py::object& x, const py::object& weights, const py::array&
     std::int32_t* lab = labels.mutable_data();
     double* s = sums.mutable_data();
     double* cw = cluster_weights.mutable_data();
+    cluster::HamerlyBounds bounds;
+    py::array_t<float> lower_arr;
+    py::array_t<double, py::array::c_style | py::array::forcecast> drop_arr, radius_arr;
+    const bool bounded = !lower.is_none();
+    if (bounded) {
+        lower_arr = lower.cast<py::array_t<float>>();
+        require(lower_arr.ndim() == 1 && lower_arr.shape(0) == rows.n && (lower_arr.flags() & py::array::c_style),
+                "lower must be a C-contiguous float32 array with one entry per row");
+        drop_arr = drop.cast<py::array_t<double, py::array::c_style | py::array::forcecast>>();
+        radius_arr = radius.cast<py::array_t<double, py::array::c_style | py::array::forcecast>>();
+        require(drop_arr.ndim() == 1 && drop_arr.shape(0) == k && radius_arr.ndim() == 1 && radius_arr.shape(0) == k,
+                "drop and radius must have one entry per centre");
+        bounds.lower = lower_arr.mutable_data();
+        bounds.drop = drop_arr.data();
+        bounds.radius = radius_arr.data();
+    }
     const auto pass = without_gil([&](const StopToken& stop) {
-        return cluster::lloyd_pass<T>(rows, w, centres, k, m, lab, s, cw, n_jobs, stop);
+        return cluster::lloyd_pass<T>(rows, w, centres, k, m, lab, s, cw, bounded ? &bounds : nullptr, n_jobs, stop);
     });
-    return py::make_tuple(sums, cluster_weights, pass.objective, pass.n_changed);
+    return py::make_tuple(sums, cluster_weights, pass.objective, pass.n_changed, pass.n_scanned);
 }
 
 template <class T>
@@ -174,14 +191,17 @@ void bind_kmeans(py::module_& m) {
     m.def(
         "lloyd_pass",
         [](const py::object& x, const py::object& sample_weight, const py::array& centres, const std::string& metric,
-           py::array_t<std::int32_t> labels, int n_jobs) {
-            return is_single(x) ? lloyd<float>(x, sample_weight, centres, metric, labels, n_jobs)
-                                : lloyd<double>(x, sample_weight, centres, metric, labels, n_jobs);
+           py::array_t<std::int32_t> labels, int n_jobs, const py::object& lower, const py::object& drop,
+           const py::object& radius) {
+            return is_single(x) ? lloyd<float>(x, sample_weight, centres, metric, labels, n_jobs, lower, drop, radius)
+                                : lloyd<double>(x, sample_weight, centres, metric, labels, n_jobs, lower, drop, radius);
         },
         py::arg("X"), py::arg("sample_weight"), py::arg("centres"), py::arg("metric"), py::arg("labels"),
-        py::arg("n_jobs"),
+        py::arg("n_jobs"), py::arg("lower") = py::none(), py::arg("drop") = py::none(), py::arg("radius") = py::none(),
         "One Lloyd pass: assigns every row (labels, updated in place) and returns (sums, cluster_weights, "
-        "objective at the given centres, number of labels changed).");
+        "objective at the given centres, number of labels changed, rows scanned). With lower (float32, per "
+        "row, updated in place), drop and radius (per centre), Hamerly's bounds skip rows that keep their "
+        "centre.");
     m.def(
         "nearest_centres",
         [](const py::object& x, const py::object& rows, const py::array& centres, const std::string& metric,

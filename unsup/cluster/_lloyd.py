@@ -138,7 +138,7 @@ def kmeans_parallel(X, k: int, weights: Optional[np.ndarray], rng: np.random.Gen
     centres = kmeans_plusplus(candidates, k, mass, rng, metric, 1)
     small_weight = mass.astype(dtype)
     centres, _, _, _ = lloyd(candidates, centres, small_weight, metric, n_jobs=1, max_iter=30, tol=0.0,
-                             center="mean", verbose=0, name="k-means|| reclustering")
+                             center="mean", verbose=0, name="k-means|| reclustering", algorithm="lloyd")
     return centres
 
 
@@ -154,12 +154,14 @@ def _unit_rows(a: np.ndarray) -> np.ndarray:
 
 
 def relocate_empty(X, data: CoreRows, centres: np.ndarray, sums: np.ndarray, mass: np.ndarray, labels: np.ndarray,
-                   weights: Optional[np.ndarray], metric: str, n_jobs: int) -> None:
+                   weights: Optional[np.ndarray], metric: str, n_jobs: int) -> list:
     """Moves every empty cluster onto one of the rows farthest from their centres (largest
-    first, ties by row order), taking that row out of its cluster's sums (in place)."""
+    first, ties by row order), taking that row out of its cluster's sums (in place); returns the
+    rows moved."""
+    moved: list = []
     empty = np.flatnonzero(mass <= 0)
     if empty.size == 0:
-        return
+        return moved
     _, dist = _core.cluster.nearest_centres(data, None, centres, metric, n_jobs)
     order = np.argsort(-dist.astype(np.float64), kind="stable")
     taken = 0
@@ -171,7 +173,7 @@ def relocate_empty(X, data: CoreRows, centres: np.ndarray, sums: np.ndarray, mas
             if old >= 0 and mass[old] > (1 if weights is None else weights[row]):
                 break
         else:
-            return  # fewer movable rows than empty clusters: they stay where they are
+            return moved  # fewer movable rows than empty clusters: they stay where they are
         x = take_rows(X, np.array([row]))[0].astype(np.float64)
         w = 1.0 if weights is None else float(weights[row])
         if metric == "cosine":
@@ -182,6 +184,8 @@ def relocate_empty(X, data: CoreRows, centres: np.ndarray, sums: np.ndarray, mas
         sums[e] = w * x
         mass[e] = w
         labels[row] = e
+        moved.append(row)
+    return moved
 
 
 def centres_from_sums(sums: np.ndarray, mass: np.ndarray, previous: np.ndarray, metric: str, center: str,
@@ -206,33 +210,74 @@ def directions(centres: np.ndarray) -> np.ndarray:
                                 dtype=centres.dtype)
 
 
+def half_gaps(centres: np.ndarray) -> np.ndarray:
+    """Half the distance from every centre to its nearest other centre (∞ when k = 1)."""
+    c = centres.astype(np.float64)
+    k = c.shape[0]
+    sq = np.einsum("ij,ij->i", c, c)
+    out = np.full(k, np.inf)
+    step = max(1, (1 << 20) // max(1, k))
+    for start in range(0, k, step):
+        block = sq[start:start + step, None] + sq[None, :] - 2.0 * (c[start:start + step] @ c.T)
+        block[np.arange(block.shape[0]), np.arange(start, start + block.shape[0])] = np.inf
+        out[start:start + step] = block.min(axis=1) if k > 1 else np.inf
+    return 0.5 * np.sqrt(np.maximum(out, 0.0))
+
+
+def use_bounds(X, metric: str, k: int, algorithm: str) -> bool:
+    """Hamerly's bounds for dense Euclidean data (they cost a float per row and a k × k pass over
+    the centres per iteration; "auto" takes them from 32 centres on, where scans dominate)."""
+    if algorithm == "lloyd" or metric != "euclidean" or sp.issparse(X) or k < 2:
+        return False
+    return algorithm == "hamerly" or k >= 32
+
+
 def lloyd(X, centres: np.ndarray, weights: Optional[np.ndarray], metric: str, n_jobs: int, max_iter: int, tol: float,
-          center: str, verbose: int, name: str = "KMeans") -> Tuple[np.ndarray, np.ndarray, float, int]:
+          center: str, verbose: int, name: str = "KMeans",
+          algorithm: str = "auto") -> Tuple[np.ndarray, np.ndarray, float, int]:
     """Lloyd iterations from `centres` until no label changes, the squared centre shift is at
     most `tol` (already scaled by the caller), or max_iter; returns (centres, labels, objective
-    at the returned centres, iterations). Cosine: centres are scored by direction."""
+    at the returned centres, iterations). Cosine: centres are scored by direction. With Hamerly's
+    bounds (see use_bounds) rows that provably keep their centre are not scanned: same labels."""
     data = core_rows(X)
-    n = X.shape[0]
+    n, k = X.shape[0], centres.shape[0]
     dtype = centres.dtype
     labels = np.full(n, -1, dtype=np.int32)
+    bounded = use_bounds(X, metric, k, algorithm)
+    lower = np.full(n, -np.inf, dtype=np.float32) if bounded else None
+    drop = np.zeros(k)
     iterations = 0
     for iteration in range(1, max_iter + 1):
         scored = directions(centres) if metric == "cosine" else centres
-        sums, mass, objective, changed = _core.cluster.lloyd_pass(data, weights, scored, metric, labels, n_jobs)
-        relocate_empty(X, data, scored, sums, mass, labels, weights, metric, n_jobs)
+        if bounded:
+            sums, mass, objective, changed, scanned = _core.cluster.lloyd_pass(
+                data, weights, scored, metric, labels, n_jobs, lower, drop, half_gaps(centres))
+        else:
+            sums, mass, objective, changed, scanned = _core.cluster.lloyd_pass(data, weights, scored, metric, labels,
+                                                                               n_jobs)
+        moved = relocate_empty(X, data, scored, sums, mass, labels, weights, metric, n_jobs)
         new = centres_from_sums(sums, mass, centres, metric, center, dtype)
-        shift = float(np.sum((new.astype(np.float64) - centres) ** 2))
+        step = np.sqrt(np.sum((new.astype(np.float64) - centres) ** 2, axis=1))
+        shift = float(np.sum(step**2))
+        if bounded:
+            if moved:
+                lower[np.asarray(moved)] = -np.inf
+            # drop[j]: the largest step of any other centre
+            order = np.argsort(-step, kind="stable")
+            drop = np.full(k, step[order[0]])
+            if k > 1:
+                drop[order[0]] = step[order[1]]
         centres = new
         iterations = iteration
         if verbose:
-            logger.info("%s iteration %d: objective %.6g, %d labels changed, centre shift %.3g", name, iteration,
-                        objective, changed, shift)
+            logger.info("%s iteration %d: objective %.6g, %d labels changed, %d rows scanned, centre shift %.3g",
+                        name, iteration, objective, changed, scanned, shift)
         if changed == 0 and iteration > 1:
             break
         if shift <= tol:
             break
     scored = directions(centres) if metric == "cosine" else centres
-    del labels  # the final labels replace them: never two label arrays at once
+    del labels, lower  # the final labels replace them: never two label arrays at once
     labels, dist = _core.cluster.nearest_centres(data, None, scored, metric, n_jobs)
     return centres, labels, weighted_sum(dist, weights), iterations
 

@@ -66,9 +66,19 @@ n_jobs, verbose
                  max_iter: int = 300, tol: float = 1e-4, init_size: Optional[int] = None,
                  oversampling_factor: float = 2.0, init_rounds: int = 5, random_state=None,
                  n_jobs: Optional[int] = None, verbose: int = 0):
-        super().__init__(n_clusters, init=init, n_init=n_init, max_iter=max_iter, tol=tol, init_size=init_size,
-                         oversampling_factor=oversampling_factor, init_rounds=init_rounds,
-                         random_state=random_state, n_jobs=n_jobs, verbose=verbose)
+        # Not KMeans.__init__: the cosine passes never use Hamerly's bounds, so there is no
+        # `algorithm` parameter to store.
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.init_size = init_size
+        self.oversampling_factor = oversampling_factor
+        self.init_rounds = init_rounds
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.verbose = verbose
         self.assignment = assignment
         self.center = center
         self.temperature = temperature

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -74,7 +75,7 @@ void best_of(const KMeansKernels<T>& kk, const Rows<T>& x, std::int64_t r0, std:
     if (x.sparse())
         kk.best_csr(x.indptr, x.indices, x.csr_data, r0, r1, packed, labels, scores);
     else
-        kk.best(x.dense + r0 * x.d, r1 - r0, packed, labels, scores);
+        kk.best(x.dense + r0 * x.d, r1 - r0, packed, labels, scores, nullptr);
 }
 
 template <class T>
@@ -107,6 +108,58 @@ inline double distance_from_score(double norm, double score, bool cosine) {
     return std::max(0.0, norm - 2.0 * score);
 }
 
+/// Rows [r0, r1) under Hamerly's bounds: a row whose exact distance to its previous centre is
+/// within its bound keeps that centre (own[i] = the squared distance); the others are gathered and
+/// scanned in full, and their bound reset from the second-best score (own[i] = −1, score[i] its
+/// best score). Returns the number of rows scanned.
+template <class T>
+std::int64_t bounded_assign(const KMeansKernels<T>& kk, const Rows<T>& x, std::int64_t r0, std::int64_t r1,
+                            const T* centres, const PackedCentres<T>& packed, const HamerlyBounds& bounds,
+                            const std::int32_t* previous, double rounding, double max_centre_sq,
+                            std::int32_t* best, T* score, std::vector<double>& own) {
+    const std::int64_t m = r1 - r0, d = x.d;
+    const T* rows = x.dense + r0 * d;
+    own.assign(static_cast<std::size_t>(m), -1.0);
+    std::vector<std::int32_t> kept(static_cast<std::size_t>(m));
+    for (std::int64_t i = 0; i < m; ++i) kept[i] = std::max(previous[r0 + i], 0);
+    std::vector<double> exact(static_cast<std::size_t>(m));
+    kk.own_distances(rows, m, d, centres, kept.data(), exact.data());
+    std::vector<std::int64_t> scan;
+    for (std::int64_t i = 0; i < m; ++i) {
+        const std::int32_t a = previous[r0 + i];
+        float& lower = bounds.lower[r0 + i];
+        if (a >= 0) {
+            lower = static_cast<float>(static_cast<double>(lower) - bounds.drop[a]);
+            const double bound = std::max(bounds.radius[a], static_cast<double>(lower));
+            // ‖x − c_a‖² in T has a relative error of a few d·ε: keep a margin of the same size.
+            if (std::sqrt(exact[i] * (1.0 + rounding)) < bound) {
+                best[i] = a;
+                own[i] = exact[i];
+                continue;
+            }
+        }
+        scan.push_back(i);
+    }
+    if (scan.empty()) return 0;
+    const std::int64_t s = static_cast<std::int64_t>(scan.size());
+    std::vector<T> block(static_cast<std::size_t>(s * d)), top(static_cast<std::size_t>(s)), second(static_cast<std::size_t>(s));
+    std::vector<std::int32_t> label(static_cast<std::size_t>(s));
+    for (std::int64_t q = 0; q < s; ++q) std::copy(rows + scan[q] * d, rows + scan[q] * d + d, block.begin() + q * d);
+    kk.best(block.data(), s, packed, label.data(), top.data(), second.data());
+    for (std::int64_t q = 0; q < s; ++q) {
+        const std::int64_t i = scan[q];
+        const T* row = rows + i * d;
+        double sq = 0.0;
+        for (std::int64_t t = 0; t < d; ++t) sq += static_cast<double>(row[t]) * row[t];
+        best[i] = label[q];
+        score[i] = top[q];
+        // Second-nearest squared distance ‖x‖² − 2 s₂, less its rounding margin (−∞ when k = 1).
+        const double second_sq = sq - 2.0 * static_cast<double>(second[q]) - rounding * (sq + max_centre_sq);
+        bounds.lower[r0 + i] = static_cast<float>(second_sq > 0.0 ? std::sqrt(second_sq) * (1.0 - 1e-6) : 0.0);
+    }
+    return s;
+}
+
 template <class T>
 void check_centres(const T* centres, std::int64_t k, std::int64_t d) {
     require(k >= 1, "n_clusters must be at least 1");
@@ -118,17 +171,31 @@ void check_centres(const T* centres, std::int64_t k, std::int64_t d) {
 
 template <class T>
 LloydPass lloyd_pass(const Rows<T>& x, const T* weights, const T* centres, std::int64_t k, Metric metric,
-                     std::int32_t* labels, double* sums, double* cluster_weights, int n_jobs, const StopToken& stop) {
+                     std::int32_t* labels, double* sums, double* cluster_weights, const HamerlyBounds* bounds,
+                     int n_jobs, const StopToken& stop) {
     x.validate("X");
     check_centres(centres, k, x.d);
     const bool cosine = metric == Metric::cosine;
+    require(bounds == nullptr || (!cosine && !x.sparse() && bounds->lower && bounds->drop && bounds->radius),
+            "bounds: only for dense rows and the Euclidean metric, with lower, drop and radius");
+    if (bounds)
+        for (std::int64_t i = 0; i < x.n; ++i)
+            require(labels[i] >= -1 && labels[i] < k, "labels: a previous label is out of range");
+    // Scores come from float dot products: a bound keeps a margin of a few roundings of ‖x‖² + ‖c‖².
+    double max_centre_sq = 0.0;
+    for (std::int64_t j = 0; j < k; ++j) {
+        double sq = 0.0;
+        for (std::int64_t t = 0; t < x.d; ++t) sq += static_cast<double>(centres[j * x.d + t]) * centres[j * x.d + t];
+        max_centre_sq = std::max(max_centre_sq, sq);
+    }
+    const double rounding = 8.0 * static_cast<double>(x.d) * std::numeric_limits<T>::epsilon();
     const auto& kk = kernels_of<T>(kmeans_kernels_for_cpu());
     PackedCentres<T> packed;
     kk.pack(centres, k, x.d, !cosine, packed);
     const std::int64_t d = x.d, rows = chunk_rows<T>(d), per_round = chunks_per_round(x.n, d, k, sizeof(T));
     std::vector<double> buffers(static_cast<std::size_t>(per_round * k * (d + 1)));
     std::vector<double> objective(static_cast<std::size_t>(per_round));
-    std::vector<std::int64_t> changed(static_cast<std::size_t>(per_round));
+    std::vector<std::int64_t> changed(static_cast<std::size_t>(per_round)), scanned(static_cast<std::size_t>(per_round));
     std::fill(sums, sums + k * d, 0.0);
     std::fill(cluster_weights, cluster_weights + k, 0.0);
     LloydPass out;
@@ -142,7 +209,13 @@ LloydPass lloyd_pass(const Rows<T>& x, const T* weights, const T* centres, std::
             std::vector<std::int32_t> best(static_cast<std::size_t>(m));
             std::vector<T> score(static_cast<std::size_t>(m));
             std::vector<double> norm(static_cast<std::size_t>(m));
-            best_of(kk, x, r0, r1, packed, best.data(), score.data());
+            std::vector<double> own;  // with bounds: exact squared distance of kept rows, else −1
+            if (bounds)
+                scanned[static_cast<std::size_t>(slot)] =
+                    bounded_assign(kk, x, r0, r1, centres, packed, *bounds, labels, rounding, max_centre_sq,
+                                   best.data(), score.data(), own);
+            else
+                best_of(kk, x, r0, r1, packed, best.data(), score.data());
             const T* w = weights ? weights + r0 : nullptr;
             if (cosine) {  // a row of zero norm has no direction: no cluster
                 norms_of(x, r0, r1, true, norm.data());
@@ -157,7 +230,8 @@ LloydPass lloyd_pass(const Rows<T>& x, const T* weights, const T* centres, std::
             double obj = 0.0;
             std::int64_t moved = 0;
             for (std::int64_t i = 0; i < m; ++i) {
-                if (best[i] >= 0) obj += (w ? static_cast<double>(w[i]) : 1.0) * distance_from_score(norm[i], score[i], cosine);
+                const double dist = !own.empty() && own[i] >= 0.0 ? own[i] : distance_from_score(norm[i], score[i], cosine);
+                if (best[i] >= 0) obj += (w ? static_cast<double>(w[i]) : 1.0) * dist;
                 moved += labels[r0 + i] != best[i];
                 labels[r0 + i] = best[i];
             }
@@ -170,7 +244,9 @@ LloydPass lloyd_pass(const Rows<T>& x, const T* weights, const T* centres, std::
             for (std::int64_t j = 0; j < k; ++j) cluster_weights[j] += chunk_sums[k * d + j];
             out.objective += objective[static_cast<std::size_t>(slot)];
             out.n_changed += changed[static_cast<std::size_t>(slot)];
+            out.n_scanned += bounds ? scanned[static_cast<std::size_t>(slot)] : 0;
         });
+    if (!bounds) out.n_scanned = x.n;
     return out;
 }
 
@@ -205,7 +281,7 @@ void nearest_centres(const Rows<T>& x, const std::int64_t* rows, std::int64_t n_
             for (std::int64_t i = 0; i < m; ++i)
                 std::copy(x.dense + rows[i0 + i] * d, x.dense + rows[i0 + i] * d + d, block.begin() + i * d);
             const Rows<T> gathered{m, d, block.data()};
-            kk.best(block.data(), m, packed, labels + i0, score.data());
+            kk.best(block.data(), m, packed, labels + i0, score.data(), nullptr);
             norms_of(gathered, 0, m, cosine, norm.data());
         } else {
             for (std::int64_t i = i0; i < i1; ++i) {
@@ -319,7 +395,7 @@ double soft_spherical_pass(const Rows<T>& x, const T* weights, const T* centres,
     template void Rows<T>::validate(const char*) const;                                                             \
     template std::int64_t chunk_rows<T>(std::int64_t);                                                              \
     template LloydPass lloyd_pass<T>(const Rows<T>&, const T*, const T*, std::int64_t, Metric, std::int32_t*,       \
-                                     double*, double*, int, const StopToken&);                                      \
+                                     double*, double*, const HamerlyBounds*, int, const StopToken&);               \
     template void nearest_centres<T>(const Rows<T>&, const std::int64_t*, std::int64_t, const T*, std::int64_t,     \
                                      Metric, std::int32_t*, T*, int, const StopToken&);                             \
     template void all_distances<T>(const Rows<T>&, const T*, std::int64_t, Metric, T*, int, const StopToken&);      \

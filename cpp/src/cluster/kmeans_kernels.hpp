@@ -27,8 +27,9 @@ template <class T>
 struct KMeansKernels {
     /// Packs k × d centres (row-major) for the micro-kernel.
     void (*pack)(const T* centres, std::int64_t k, std::int64_t d, bool euclidean, PackedCentres<T>& out);
-    /// For n contiguous rows (d values apart): the best centre and its score <x, c> + offset.
-    void (*best)(const T* x, std::int64_t n, const PackedCentres<T>& c, std::int32_t* labels, T* scores);
+    /// For n contiguous rows (d values apart): the best centre and its score <x, c> + offset, and
+    /// the second-best score when `second` is not null.
+    void (*best)(const T* x, std::int64_t n, const PackedCentres<T>& c, std::int32_t* labels, T* scores, T* second);
     /// For n contiguous rows: all k scores into out (row i at out + i * ld).
     void (*scores)(const T* x, std::int64_t n, const PackedCentres<T>& c, T* out, std::int64_t ld);
     /// The same two for CSR rows [r0, r1) (64-bit row pointers, 32-bit columns).
@@ -41,6 +42,9 @@ struct KMeansKernels {
     /// of the rows also written to `norms` (squared for Euclidean) when not null.
     double (*accumulate)(const T* x, std::int64_t n, std::int64_t d, const std::int32_t* labels, const T* w,
                          bool cosine, double* sums, double* cluster_weights, double* norms);
+    /// out[i] = ‖x_i − centres[labels[i]]‖² for n contiguous rows (centres row-major k × d).
+    void (*own_distances)(const T* x, std::int64_t n, std::int64_t d, const T* centres, const std::int32_t* labels,
+                          double* out);
     double (*accumulate_csr)(const std::int64_t* indptr, const std::int32_t* indices, const T* data,
                              std::int64_t r0, std::int64_t r1, std::int64_t d, const std::int32_t* labels,
                              const T* w, bool cosine, double* sums, double* cluster_weights, double* norms);

@@ -42,17 +42,33 @@ struct Rows {
 struct LloydPass {
     double objective = 0.0;
     std::int64_t n_changed = 0;
+    std::int64_t n_scanned = 0;
+};
+
+/// Hamerly's bounds (Hamerly 2010), which let a Lloyd pass skip the scan over all centres for rows
+/// that provably keep their centre; the labels are the same as a full scan's (up to the rounding of
+/// near-ties). Dense rows, Euclidean only.
+/// - `lower[i]`: a lower bound on row i's distance to its second-nearest centre at the previous
+///   pass's centres (updated in place; set −∞ to force a scan);
+/// - `drop[j]`: how far the centres other than j moved at most since then (Euclidean distance);
+/// - `radius[j]`: half the distance from centre j to its nearest other centre.
+/// A row of centre a keeps it when ‖x − c_a‖ ≤ max(radius[a], lower[i] − drop[a]).
+struct HamerlyBounds {
+    float* lower = nullptr;
+    const double* drop = nullptr;
+    const double* radius = nullptr;
 };
 
 /// One Lloyd pass. `centres` is k × d (cosine: unit rows, the caller normalises); `weights` n
 /// values or null (all 1); `labels` n values, read (the previous labels, for n_changed; -1 for
 /// none) and overwritten; `sums` k × d and `cluster_weights` k values are overwritten.
 /// Cosine: rows of zero norm are skipped (label -1, no contribution) — the Python layer rejects
-/// them before calling.
+/// them before calling. With `bounds` (null: scan every row), rows that the bounds clear are not
+/// scanned; LloydPass::n_scanned counts the others.
 template <class T>
 LloydPass lloyd_pass(const Rows<T>& x, const T* weights, const T* centres, std::int64_t k, Metric metric,
-                     std::int32_t* labels, double* sums, double* cluster_weights, int n_jobs,
-                     const StopToken& stop);
+                     std::int32_t* labels, double* sums, double* cluster_weights, const HamerlyBounds* bounds,
+                     int n_jobs, const StopToken& stop);
 
 /// Nearest centre of the rows `rows` (n_rows ids into x; null: all rows in order): labels and
 /// the squared Euclidean distance (cosine: 1 − cos), both n_rows long.
