@@ -6,6 +6,13 @@ import numpy.typing as npt
 
 class cluster:
     @staticmethod
+    def dynamic_routing(u_hat: np.ndarray, n_iter: int, variant: str, squash_eps: float, return_couplings: bool,
+                        n_jobs: int = 1) -> Tuple[np.ndarray, Any]: ...
+    @staticmethod
+    def em_routing(votes: np.ndarray, a_in: np.ndarray, n_iter: int, beta_u: float, beta_a: float,
+                   inv_temp: np.ndarray, eps: float, return_assignments: bool,
+                   n_jobs: int = 1) -> Tuple[np.ndarray, np.ndarray, Any]: ...
+    @staticmethod
     def isa() -> str: ...
     @staticmethod
     def lloyd_pass(X: Any, sample_weight: Any, centres: np.ndarray, metric: str, labels: np.ndarray,

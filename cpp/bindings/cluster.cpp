@@ -5,11 +5,13 @@
 namespace unsup::bindings {
 
 void bind_kmeans(py::module_& m);
+void bind_routing(py::module_& m);
 
 void bind_cluster(py::module_& m) {
     m.def("isa", [] { return std::string(cluster::isa_name(cluster::running_isa())); },
           "The instruction set the clustering kernels run with on this CPU.");
     bind_kmeans(m);
+    bind_routing(m);
 }
 
 }  // namespace unsup::bindings
