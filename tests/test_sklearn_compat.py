@@ -1,6 +1,5 @@
 """scikit-learn's estimator checks over every numeric estimator."""
 
-import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from unsup.cluster import KMeans, SphericalKMeans
@@ -24,25 +23,11 @@ def expected_failures(estimator):
     return {}
 
 
-# Library bugs (strict xfail until fixed): check name prefix -> reason.
-_DTYPE_BUG = ("BUG: the K-means bindings compare dtypes by identity (py::dtype::is), so memmapped or unpickled "
-              "float arrays are refused ('X: unexpected dtype', 'centres must have X's dtype')")
-_BUGS = {KMeans: {"check_readonly_memmap_input": _DTYPE_BUG, "check_estimators_pickle": _DTYPE_BUG,
-                  "check_transformer_general(readonly_memmap=True)": _DTYPE_BUG,
-                  "check_clustering(readonly_memmap=True)": _DTYPE_BUG}}
-
-
 @parametrize_with_checks([InfoMap(n_trials=2), SVDAutoencoder(n_components=1, random_state=0),
                           SVDAutoencoder(n_components=1, algorithm="minibatch"),
                           KMeans(n_clusters=3, random_state=0), KMeans(n_clusters=2, init="k-means++", random_state=0),
                           SphericalKMeans(n_clusters=2, random_state=0),
                           SphericalKMeans(n_clusters=3, assignment="soft", center="sum", random_state=0)],
                          expected_failed_checks=expected_failures)
-def test_sklearn_compatible_estimator(estimator, check, request):
-    for cls, bugs in _BUGS.items():
-        if isinstance(estimator, cls):
-            name = request.node.callspec.id.rsplit(")-", 1)[-1]
-            for prefix, reason in bugs.items():
-                if name.startswith(prefix):
-                    request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

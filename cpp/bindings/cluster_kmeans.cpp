@@ -27,7 +27,7 @@ const void* c_buffer(const py::array& a, const char* name) {
 
 template <class T>
 bool holds(const py::array& a) {
-    return a.dtype().is(py::dtype::of<T>());
+    return has_dtype<T>(a);
 }
 
 /// X as Rows<T>; the arrays stay alive in the caller's Python objects.

@@ -12,7 +12,7 @@ namespace {
 
 template <class T>
 const T* c_buffer(const py::array& a, const char* name) {
-    require(a.dtype().is(py::dtype::of<T>()), std::string(name) + ": unexpected dtype");
+    require(has_dtype<T>(a), std::string(name) + ": unexpected dtype");
     require((a.flags() & py::array::c_style) != 0, std::string(name) + " must be C-contiguous");
     return static_cast<const T*>(a.data());
 }
@@ -80,9 +80,9 @@ void bind_routing(py::module_& m) {
            int n_jobs) {
             require(variant == "su" || variant == "sabour", "variant must be 'su' or 'sabour'");
             const auto v = variant == "su" ? cluster::DynamicVariant::su : cluster::DynamicVariant::sabour;
-            if (u_hat.dtype().is(py::dtype::of<float>()))
+            if (has_dtype<float>(u_hat))
                 return dynamic_typed<float>(u_hat, n_iter, v, squash_eps, return_couplings, n_jobs);
-            require(u_hat.dtype().is(py::dtype::of<double>()), "u_hat must be float32 or float64");
+            require(has_dtype<double>(u_hat), "u_hat must be float32 or float64");
             return dynamic_typed<double>(u_hat, n_iter, v, squash_eps, return_couplings, n_jobs);
         },
         py::arg("u_hat"), py::arg("n_iter"), py::arg("variant"), py::arg("squash_eps"), py::arg("return_couplings"),
@@ -93,11 +93,11 @@ void bind_routing(py::module_& m) {
         "em_routing",
         [](const py::array& votes, const py::array& a_in, int n_iter, double beta_u, double beta_a,
            const py::array& inv_temp, double eps, bool return_assignments, int n_jobs) {
-            require(a_in.dtype().is(votes.dtype()), "a_in must have the dtype of votes");
-            if (votes.dtype().is(py::dtype::of<float>()))
+            require(same_dtype(a_in, votes), "a_in must have the dtype of votes");
+            if (has_dtype<float>(votes))
                 return em_typed<float>(votes, a_in, n_iter, beta_u, beta_a, inv_temp, eps, return_assignments,
                                        n_jobs);
-            require(votes.dtype().is(py::dtype::of<double>()), "votes must be float32 or float64");
+            require(has_dtype<double>(votes), "votes must be float32 or float64");
             return em_typed<double>(votes, a_in, n_iter, beta_u, beta_a, inv_temp, eps, return_assignments, n_jobs);
         },
         py::arg("votes"), py::arg("a_in"), py::arg("n_iter"), py::arg("beta_u"), py::arg("beta_a"),

@@ -15,6 +15,18 @@ namespace unsup::bindings {
 
 namespace py = pybind11;
 
+/// Whether `a` holds values of type T. By kind and size, not by identity of the dtype object:
+/// unpickled arrays and memory maps carry dtype objects equal to, but not the same as, numpy's.
+template <class T>
+bool has_dtype(const py::array& a) {
+    const py::dtype want = py::dtype::of<T>();
+    return a.dtype().kind() == want.kind() && a.dtype().itemsize() == want.itemsize();
+}
+
+inline bool same_dtype(const py::array& a, const py::array& b) {
+    return a.dtype().kind() == b.dtype().kind() && a.dtype().itemsize() == b.dtype().itemsize();
+}
+
 template <class T>
 using CArray = py::array_t<T, py::array::c_style | py::array::forcecast>;
 

@@ -12,7 +12,7 @@ namespace {
 
 template <class T>
 bool holds(const py::array& a) {
-    return a.dtype().is(py::dtype::of<T>());
+    return has_dtype<T>(a);
 }
 
 const void* contiguous(const py::array& a, const char* name) {
@@ -60,7 +60,7 @@ py::array_t<T> product(Product kind, const py::array& indptr, const py::array& i
 
 py::array dispatch(Product kind, const py::array& indptr, const py::array& indices, const py::array& data,
                    std::int64_t n_rows, std::int64_t n_cols, const py::array& block, int n_jobs) {
-    require(indptr.dtype().is(indices.dtype()), "X: indptr and indices must share one integer dtype");
+    require(same_dtype(indptr, indices), "X: indptr and indices must share one integer dtype");
     const bool wide = holds<std::int64_t>(indices);
     require(wide || holds<std::int32_t>(indices), "X: indices must be int32 or int64");
     if (holds<float>(data))

@@ -176,7 +176,7 @@ void bind_text(py::module_& m) {
         "cooccurrence_counts",
         [](const py::array& tokens, std::int64_t vocabulary_size, int window, const std::string& weighting,
            const std::string& dtype, int n_jobs) {
-            require(tokens.dtype().is(py::dtype::of<std::int32_t>()), "tokens: must be an int32 array");
+            require(has_dtype<std::int32_t>(tokens), "tokens: must be an int32 array");
             require(tokens.ndim() == 1, "tokens: must be 1-d");
             require((tokens.flags() & py::array::c_style) != 0, "tokens: must be C-contiguous");
             const DistanceWeighting w = distance_weighting(weighting);

@@ -448,9 +448,6 @@ def test_zero_weights_remove_rows():
     assert weighted.labels_.shape == (200,)  # zero-weight rows still get a label
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: relocate_empty may pick a zero-weight row for an empty cluster: the "
-                                       "cluster gets mass 0, keeps its stale centre and is never relocated (a "
-                                       "zero weight is not the same as dropping the row)")
 def test_zero_weight_rows_are_not_used_to_fill_empty_clusters():
     # the zero-weight outlier at 10 is the farthest row; dropping it, the empty cluster takes 0.2
     X = np.array([[0.0], [0.1], [0.2], [10.0], [5.0], [5.1]])
@@ -495,8 +492,6 @@ def test_bad_weight_shapes_and_all_zero():
 
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a scalar sample_weight skips the checks: -1.0, 0.0 and nan are "
-                                       "accepted (check_sample_weight returns np.full(n, value) unchecked)")
 @pytest.mark.parametrize("bad", [-1.0, 0.0, np.nan])
 def test_bad_scalar_weight(bad):
     X, _ = blobs(50, 3, 2)
@@ -866,12 +861,7 @@ def test_nearest_centres_on_a_row_list(dtype, metric, sparse):
 
 # ---------------------------------------------------------------------------------------------- dtype objects
 
-_DTYPE_BUG = ("BUG: the bindings compare dtypes by identity (py::dtype::is), so a float64/float32 array whose "
-              "dtype object is not numpy's canonical one (unpickled, np.memmap) is refused: 'X: unexpected dtype' / "
-              "'centres must have X's dtype'")
 
-
-@pytest.mark.xfail(strict=True, reason=_DTYPE_BUG)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_unpickled_input(dtype):
     import pickle
@@ -884,7 +874,6 @@ def test_unpickled_input(dtype):
     np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
 
 
-@pytest.mark.xfail(strict=True, reason=_DTYPE_BUG)
 def test_pickled_estimator_predicts():
     import pickle
 

@@ -357,8 +357,6 @@ def test_partial_fit_is_sequential_spherical_kmeans(center):
     np.testing.assert_array_equal(one.cluster_centers_, fitted.cluster_centers_)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: SphericalKMeans(assignment='soft').partial_fit does a hard "
-                                       "(Lloyd) update, ignoring the soft assignment and temperature")
 def test_soft_partial_fit_is_one_soft_iteration():
     X, _ = directional(300, 5, 3, seed=17, noise=0.8)
     init = rows_init(X, 3)
@@ -447,8 +445,6 @@ def test_panel_widths_and_feature_counts(dtype, k, d):
                                    rtol=1e-4, atol=1e-5 if dtype == np.float32 else 1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the bindings compare dtypes by identity (py::dtype::is): an unpickled "
-                                       "float64 array is refused with 'X: unexpected dtype'")
 @pytest.mark.parametrize("assignment", ["hard", "soft"])
 def test_unpickled_input(assignment):
     import pickle

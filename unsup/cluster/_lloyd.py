@@ -170,7 +170,8 @@ def relocate_empty(X, data: CoreRows, centres: np.ndarray, sums: np.ndarray, mas
             row = int(order[taken])
             taken += 1
             old = int(labels[row])
-            if old >= 0 and mass[old] > (1 if weights is None else weights[row]):
+            w_row = 1.0 if weights is None else float(weights[row])
+            if old >= 0 and w_row > 0 and mass[old] > w_row:  # a zero-weight row would leave it empty
                 break
         else:
             return moved  # fewer movable rows than empty clusters: they stay where they are

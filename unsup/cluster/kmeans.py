@@ -27,9 +27,9 @@ def check_sample_weight(sample_weight, n: int, dtype) -> Optional[np.ndarray]:
     """None, or n finite non-negative weights in X's dtype, not all zero."""
     if sample_weight is None:
         return None
-    if isinstance(sample_weight, numbers.Real):
-        return np.full(n, sample_weight, dtype=dtype)
     w = np.asarray(sample_weight)
+    if w.ndim == 0:
+        w = np.full(n, w, dtype=dtype)
     if w.ndim != 1 or w.shape[0] != n:
         raise ValueError(f"sample_weight must be 1-d with one weight per sample ({n}), got shape {w.shape}")
     w = np.ascontiguousarray(w, dtype=dtype)
@@ -124,7 +124,8 @@ default="k-means||"
     ``partial_fit`` is sequential (MacQueen) K-means at chunk granularity: each chunk is assigned
     to the current centres, its sums are added to running float64 sums over everything seen, and
     the centres become the running means. One ``partial_fit`` on all of X from an array ``init``
-    is exactly one Lloyd iteration from that init.
+    is exactly one Lloyd iteration from that init. After ``fit``, ``partial_fit`` continues from
+    the fitted centres, weighted by the masses of their clusters.
     Empty clusters are moved onto the rows farthest from their centres.
 
     Examples
@@ -245,13 +246,25 @@ default="k-means||"
         self.labels_ = labels
         self.inertia_ = objective
         self.n_iter_ = iterations
-        self._reset_running()
+        self._start_running(labels, weights)
         return self
 
-    def _reset_running(self) -> None:
-        for name in ("_running_sums", "_running_mass"):
-            if hasattr(self, name):
-                delattr(self, name)
+    def _start_running(self, labels: np.ndarray, weights: Optional[np.ndarray]) -> None:
+        """Running sums for partial_fit after fit: the fitted centres weighted by the masses of
+        their clusters (so partial_fit continues the fit instead of starting over)."""
+        k = self.cluster_centers_.shape[0]
+        ok = labels >= 0
+        mass = np.bincount(labels[ok], weights=None if weights is None else weights[ok].astype(np.float64),
+                           minlength=k).astype(np.float64)
+        centres = self.cluster_centers_.astype(np.float64)
+        self._running_mass = mass
+        self._running_sums = centres.copy() if self._center == "sum" else centres * mass[:, None]
+
+    def _chunk_statistics(self, data, weights, scored: np.ndarray, n: int, n_jobs: int):
+        """Sums and masses of one chunk at the current centres (hard assignment)."""
+        labels = np.full(n, -1, dtype=np.int32)
+        sums, mass, _, _, _ = _core.cluster.lloyd_pass(data, weights, scored, self._metric, labels, n_jobs)
+        return sums, mass
 
     def partial_fit(self, X, y=None, sample_weight=None) -> "KMeans":
         """Update the centres with one chunk of rows (sequential K-means; see Notes).
@@ -281,8 +294,7 @@ default="k-means||"
         data = _lloyd.core_rows(X)
         centres = self.cluster_centers_
         scored = _lloyd.directions(centres) if self._metric == "cosine" else centres
-        labels = np.full(X.shape[0], -1, dtype=np.int32)
-        sums, mass, _, _, _ = _core.cluster.lloyd_pass(data, weights, scored, self._metric, labels, n_jobs)
+        sums, mass = self._chunk_statistics(data, weights, scored, X.shape[0], n_jobs)
         self._running_sums += sums
         self._running_mass += mass
         self.cluster_centers_ = _lloyd.centres_from_sums(self._running_sums, self._running_mass, centres,

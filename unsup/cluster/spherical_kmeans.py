@@ -106,9 +106,7 @@ n_jobs, verbose
         -------
         self
         """
-        if self.assignment not in _ASSIGNMENTS:
-            raise ValueError(f"assignment must be one of {_ASSIGNMENTS}, got {self.assignment!r}")
-        self._center  # noqa: B018 - validates center
+        self._check_modes()
         if self.assignment == "hard":
             return super().fit(X, sample_weight=sample_weight)
         temperature = check_real(self.temperature, "temperature", low=1e-6)
@@ -144,8 +142,34 @@ n_jobs, verbose
         self.cluster_centers_, self.inertia_, self.n_iter_ = best
         self.labels_, _ = _core.cluster.nearest_centres(data, None, _lloyd.directions(self.cluster_centers_),
                                                         "cosine", n_jobs)
-        self._reset_running()
+        self._start_running(self.labels_, weights)
         return self
+
+    def _check_modes(self) -> None:
+        if self.assignment not in _ASSIGNMENTS:
+            raise ValueError(f"assignment must be one of {_ASSIGNMENTS}, got {self.assignment!r}")
+        self._center  # noqa: B018 - validates center
+        if self.assignment == "soft":
+            check_real(self.temperature, "temperature", low=1e-6)
+
+    def _chunk_statistics(self, data, weights, scored: np.ndarray, n: int, n_jobs: int):
+        if self.assignment == "hard":
+            return super()._chunk_statistics(data, weights, scored, n, n_jobs)
+        sums, mass, _, _ = _core.cluster.soft_spherical_pass(data, weights, scored, 1.0 / float(self.temperature),
+                                                             False, n_jobs)
+        return sums, mass
+
+    def partial_fit(self, X, y=None, sample_weight=None) -> "SphericalKMeans":
+        """Update the centres with one chunk of rows: sequential spherical K-means, hard or soft
+        (the chunk's memberships at the current centres are added to running sums; see
+        :meth:`KMeans.partial_fit`).
+
+        Returns
+        -------
+        self
+        """
+        self._check_modes()
+        return super().partial_fit(X, sample_weight=sample_weight)
 
     def predict_proba(self, X) -> np.ndarray:
         """Soft memberships ``softmax_j(cos(x, v_j) / temperature)`` (rows sum to 1).
