@@ -90,16 +90,18 @@ void scores_of(const KMeansKernels<T>& kk, const Rows<T>& x, std::int64_t r0, st
 /// Row norms of rows [r0, r1): squared (Euclidean) or plain (cosine).
 template <class T>
 void norms_of(const Rows<T>& x, std::int64_t r0, std::int64_t r1, bool cosine, double* out) {
-    for (std::int64_t r = r0; r < r1; ++r) {
-        double sq = 0.0;
-        if (x.sparse()) {
-            for (std::int64_t e = x.indptr[r]; e < x.indptr[r + 1]; ++e) sq += static_cast<double>(x.csr_data[e]) * x.csr_data[e];
-        } else {
-            const T* row = x.dense + r * x.d;
-            for (std::int64_t t = 0; t < x.d; ++t) sq += static_cast<double>(row[t]) * row[t];
+    if (!x.sparse()) {
+        kernels_of<T>(kmeans_kernels_for_cpu()).squared_norms(x.dense + r0 * x.d, r1 - r0, x.d, out);
+    } else {
+        for (std::int64_t r = r0; r < r1; ++r) {
+            double sq = 0.0;
+            for (std::int64_t e = x.indptr[r]; e < x.indptr[r + 1]; ++e)
+                sq += static_cast<double>(x.csr_data[e]) * x.csr_data[e];
+            out[r - r0] = sq;
         }
-        out[r - r0] = cosine ? std::sqrt(sq) : sq;
     }
+    if (cosine)
+        for (std::int64_t r = r0; r < r1; ++r) out[r - r0] = std::sqrt(out[r - r0]);
 }
 
 /// The distance of a row from its score: ‖x‖² − 2s (Euclidean, never below 0) or 1 − s/‖x‖.
@@ -146,11 +148,11 @@ std::int64_t bounded_assign(const KMeansKernels<T>& kk, const Rows<T>& x, std::i
     std::vector<std::int32_t> label(static_cast<std::size_t>(s));
     for (std::int64_t q = 0; q < s; ++q) std::copy(rows + scan[q] * d, rows + scan[q] * d + d, block.begin() + q * d);
     kk.best(block.data(), s, packed, label.data(), top.data(), second.data());
+    std::vector<double> norms(static_cast<std::size_t>(s));
+    kk.squared_norms(block.data(), s, d, norms.data());
     for (std::int64_t q = 0; q < s; ++q) {
         const std::int64_t i = scan[q];
-        const T* row = rows + i * d;
-        double sq = 0.0;
-        for (std::int64_t t = 0; t < d; ++t) sq += static_cast<double>(row[t]) * row[t];
+        const double sq = norms[q];
         best[i] = label[q];
         score[i] = top[q];
         // Second-nearest squared distance ‖x‖² − 2 s₂, less its rounding margin (−∞ when k = 1).

@@ -45,6 +45,8 @@ struct KMeansKernels {
     /// out[i] = ‖x_i − centres[labels[i]]‖² for n contiguous rows (centres row-major k × d).
     void (*own_distances)(const T* x, std::int64_t n, std::int64_t d, const T* centres, const std::int32_t* labels,
                           double* out);
+    /// out[i] = ‖x_i‖² for n contiguous rows.
+    void (*squared_norms)(const T* x, std::int64_t n, std::int64_t d, double* out);
     double (*accumulate_csr)(const std::int64_t* indptr, const std::int32_t* indices, const T* data,
                              std::int64_t r0, std::int64_t r1, std::int64_t d, const std::int32_t* labels,
                              const T* w, bool cosine, double* sums, double* cluster_weights, double* norms);
