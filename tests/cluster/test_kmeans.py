@@ -900,3 +900,53 @@ def test_read_only_input():
     X, _ = blobs(60, 3, 2)
     X.flags.writeable = False
     KMeans(2, random_state=0).fit(X).predict(X)
+
+
+def test_partial_fit_after_fit_continues_from_the_fitted_clusters():
+    X, _ = separated_blobs(400, 4, 3, seed=5)
+    km = KMeans(3, random_state=0).fit(X)
+    centres, mass = km.cluster_centers_.copy(), np.bincount(km.labels_, minlength=3).astype(float)
+    chunk = X[:50] + 0.5
+    km.partial_fit(chunk)
+    labels, _ = ref_assign(chunk, centres)
+    expected = centres * mass[:, None]
+    for j in range(3):
+        expected[j] += chunk[labels == j].sum(axis=0)
+    expected /= (mass + np.bincount(labels, minlength=3))[:, None]
+    np.testing.assert_allclose(km.cluster_centers_, expected, rtol=1e-10)
+
+
+@pytest.mark.parametrize("algorithm", ["lloyd", "hamerly"])
+def test_algorithms_give_the_same_fit(algorithm):
+    X, _ = blobs(3000, 6, 40, seed=2, spread=2.0, dtype=np.float32)
+    init = first_rows_init(X, 40)
+    ref = KMeans(40, init=init, max_iter=25, tol=0, algorithm="lloyd").fit(X)
+    got = KMeans(40, init=init, max_iter=25, tol=0, algorithm=algorithm).fit(X)
+    np.testing.assert_array_equal(got.labels_, ref.labels_)
+    np.testing.assert_array_equal(got.cluster_centers_, ref.cluster_centers_)
+    assert got.n_iter_ == ref.n_iter_
+
+
+def test_hamerly_skips_rows_once_centres_settle():
+    X, _ = separated_blobs(2000, 4, 40, seed=3)
+    X = X.astype(np.float32)
+    init = first_rows_init(X, 40)
+    km = KMeans(40, init=init, max_iter=30, tol=0, algorithm="lloyd").fit(X)
+    from unsup.cluster._lloyd import half_gaps
+    labels = km.labels_.copy()
+    lower = np.full(X.shape[0], -np.inf, dtype=np.float32)
+    C = km.cluster_centers_
+    _core.cluster.lloyd_pass(X, None, C, "euclidean", labels, 1, lower, np.zeros(40), half_gaps(C))
+    out = _core.cluster.lloyd_pass(X, None, C, "euclidean", labels, 1, lower, np.zeros(40), half_gaps(C))
+    assert out[4] < X.shape[0] // 10          # few rows scanned at fixed centres
+    ref_labels, _ = _core.cluster.nearest_centres(X, None, C, "euclidean", 1)
+    np.testing.assert_array_equal(labels, ref_labels)
+
+
+def test_bounds_are_refused_for_cosine_and_sparse():
+    X = np.random.default_rng(0).random((20, 3))
+    C = X[:2].copy()
+    labels = np.full(20, -1, dtype=np.int32)
+    lower = np.full(20, -np.inf, dtype=np.float32)
+    with pytest.raises(ValueError, match="bounds"):
+        _core.cluster.lloyd_pass(X, None, C, "cosine", labels, 1, lower, np.zeros(2), np.zeros(2))
