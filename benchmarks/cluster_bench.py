@@ -151,21 +151,56 @@ def _status_kb(field):
     raise RuntimeError(f"no {field} in /proc/self/status")
 
 
-def measured(call):
-    """(seconds, extra bytes beyond the RSS before the call, result) of one call."""
-    with open("/proc/self/clear_refs", "w") as fh:  # restart VmHWM from the current RSS
-        fh.write("5")
-    base = _status_kb("VmRSS")
-    start = time.perf_counter()
-    out = call()
-    seconds = time.perf_counter() - start
-    return seconds, max(0, _status_kb("VmHWM") - base) * 1024, out
-
-
 def timed(call):
-    start = time.perf_counter()
+    """(wall seconds, process CPU seconds, result) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
     out = call()
-    return time.perf_counter() - start, out
+    return time.perf_counter() - wall, time.process_time() - cpu, out
+
+
+class Clock:
+    """Wall and process-CPU seconds of repeated calls; the best (minimum) of each is kept.
+
+    The CPU figure is what a one-thread call would take on an unloaded core: on a busy shared host
+    (compilers beside the benchmark) the wall time of a one-thread call grows, its CPU time hardly.
+    ``--clock cpu`` reports it for the one-thread rows."""
+
+    def __init__(self):
+        self.wall, self.cpu = [], []
+
+    def __call__(self, call):
+        wall, cpu, out = timed(call)
+        self.wall.append(wall)
+        self.cpu.append(cpu)
+        return out
+
+    def measured(self, call):
+        """The call, timed, plus the extra bytes of its peak RSS beyond the RSS before it."""
+        with open("/proc/self/clear_refs", "w") as fh:  # restart VmHWM from the current RSS
+            fh.write("5")
+        base = _status_kb("VmRSS")
+        out = self(call)
+        return max(0, _status_kb("VmHWM") - base) * 1024, out
+
+    @property
+    def best(self):
+        return min(self.wall)
+
+    @property
+    def best_cpu(self):
+        return min(self.cpu)
+
+    def cpu_share(self):
+        """CPU / wall of the fastest call (≈ threads on an idle host; well below 1 on a busy one)."""
+        i = self.wall.index(min(self.wall))
+        return self.cpu[i] / self.wall[i]
+
+
+def per_iteration(full, one, iters):
+    """{ms_per_iter, ms_per_iter_cpu}: (best with ``iters`` iterations − best with 1) / (iters − 1)."""
+    return {"ms_per_iter": (full.best - one.best) / (iters - 1) * 1e3,
+            "ms_per_iter_cpu": (full.best_cpu - one.best_cpu) / (iters - 1) * 1e3,
+            "cpu_share": full.cpu_share()}
 
 
 def digest(*arrays):
@@ -225,19 +260,19 @@ def child_kmeans(spec):
     C0 = peers.initial_centres(X, k, SEED)
     fit = _kmeans_fitter(spec["method"], X.shape[1], k, threads)
     fit(X[:min(X.shape[0], 50 * k)], C0, 2)  # warm-up: code, thread pools, BLAS buffers
-    t_full, extra, (C, labels, n_iter, info) = measured(lambda: fit(X, C0, iters))
-    full, one = [t_full], []
-    for r in range(spec["repeats"]):
-        one.append(timed(lambda: fit(X, C0, 1))[0])
+    full, one = Clock(), Clock()
+    extra, (C, labels, n_iter, info) = full.measured(lambda: fit(X, C0, iters))
+    for r in range(spec["repeats"]):  # interleaved, so that a slow spell falls on both
+        one(lambda: fit(X, C0, 1))
         if r:
-            full.append(timed(lambda: fit(X, C0, iters))[0])
+            full(lambda: fit(X, C0, iters))
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1):  # the evaluator's arithmetic is the same in every child
         inertia = peers.inertia64(X, C)
-    return {"available": True, "ms_per_iter": (min(full) - min(one)) / (iters - 1) * 1e3,
-            "fit_s": min(full), "fit1_s": min(one), "n_iter": n_iter, "inertia": inertia,
-            "extra_bytes": extra, "x_bytes": X.nbytes, "digest": digest(C, labels), **info}
+    return {"available": True, **per_iteration(full, one, iters), "fit_s": full.best, "fit1_s": one.best,
+            "n_iter": n_iter, "inertia": inertia, "extra_bytes": extra, "x_bytes": X.nbytes,
+            "digest": digest(C, labels), **info}
 
 
 def child_init(spec):
@@ -250,10 +285,10 @@ def child_init(spec):
         from sklearn.cluster import KMeans, kmeans_plusplus
 
         kmeans_plusplus(X[:min(X.shape[0], 50 * k)], k, random_state=SEED)  # warm-up
-        seconds, (centres, _) = timed(lambda: kmeans_plusplus(X, k, random_state=SEED))
+        wall, cpu, (centres, _) = timed(lambda: kmeans_plusplus(X, k, random_state=SEED))
         m = KMeans(k, init=centres, n_init=1, max_iter=iters, tol=0.0, algorithm="lloyd").fit(X)
         with threadpool_limits(1):
-            out["k-means++"] = {"init_s": seconds, "inertia": peers.inertia64(X, m.cluster_centers_),
+            out["k-means++"] = {"init_s": wall, "init_s_cpu": cpu, "inertia": peers.inertia64(X, m.cluster_centers_),
                                 "seed_inertia": peers.inertia64(X, centres)}
         return out
     fit = _kmeans_fitter("unsup", X.shape[1], k, threads)
@@ -261,17 +296,19 @@ def child_init(spec):
     small = X[:min(X.shape[0], 50 * k)]
     for init in (C0, "k-means||", "k-means++"):
         fit(small, init, 2)  # warm-up
-    base, full = [], []
+    base, full = Clock(), Clock()
     for _ in range(repeats):  # one Lloyd iteration, measured here as in the kmeans section
-        base.append(timed(lambda: fit(X, C0, 1))[0])
-        full.append(timed(lambda: fit(X, C0, iters))[0])
-    base = min(base)
-    out["ms_per_iter"] = (min(full) - base) / (iters - 1) * 1e3
+        base(lambda: fit(X, C0, 1))
+        full(lambda: fit(X, C0, iters))
+    out.update(per_iteration(full, base, iters))
     for init in ("k-means||", "k-means++"):
-        one = min(timed(lambda: fit(X, init, 1))[0] for _ in range(repeats))
+        one = Clock()
+        for _ in range(repeats):
+            one(lambda: fit(X, init, 1))
         C = fit(X, init, iters)[0]
         with threadpool_limits(1):
-            out[init] = {"init_s": one - base, "fit1_s": one, "fit1_array_s": base, "inertia": peers.inertia64(X, C)}
+            out[init] = {"init_s": one.best - base.best, "init_s_cpu": one.best_cpu - base.best_cpu,
+                         "fit1_s": one.best, "fit1_array_s": base.best, "inertia": peers.inertia64(X, C)}
     return out
 
 
@@ -313,18 +350,18 @@ def child_gmm(spec):
     cov_type, iters, threads, k = spec["cov"], spec["iters"], spec["threads"], spec["k"]
     fit = _gmm_fitter(spec["method"], k, cov_type, start, threads)
     fit(X[:min(X.shape[0], 2000)], 2)  # warm-up
-    t_full, extra, model = measured(lambda: fit(X, iters))
-    full, one = [t_full], []
+    full, one = Clock(), Clock()
+    extra, model = full.measured(lambda: fit(X, iters))
     for r in range(spec["repeats"]):
-        one.append(timed(lambda: fit(X, 1))[0])
+        one(lambda: fit(X, 1))
         if r:
-            full.append(timed(lambda: fit(X, iters))[0])
+            full(lambda: fit(X, iters))
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1):
         loglik, how = _gmm_quality(model, X, cov_type)
-        out = {"available": True, "ms_per_iter": (min(full) - min(one)) / (iters - 1) * 1e3,
-               "fit_s": min(full), "fit1_s": min(one), "n_iter": int(model.n_iter_), "loglik": loglik,
+        out = {"available": True, **per_iteration(full, one, iters), "fit_s": full.best, "fit1_s": one.best,
+               "n_iter": int(model.n_iter_), "loglik": loglik,
                "loglik_by": how, "score": float(model.score(X)), "lower_bound": float(model.lower_bound_),
                "extra_bytes": extra, "x_bytes": X.nbytes,
                "digest": digest(getattr(model, "weights_", None), getattr(model, "means_", None),
@@ -375,23 +412,34 @@ def child_routing(spec):
         if variant != spec["variant"]:
             continue
         call(u_hat[:2], a_in[:2])  # warm-up
-        t_first, extra, res = measured(lambda: call(u_hat, a_in))
-        times = [t_first] + [timed(lambda: call(u_hat, a_in))[0] for _ in range(spec["repeats"] - 1)]
+        clock = Clock()
+        extra, res = clock.measured(lambda: call(u_hat, a_in))
+        for _ in range(spec["repeats"] - 1):
+            clock(lambda: call(u_hat, a_in))
         path = outdir / f"{spec['method']}_{form}_{variant}_t{spec['threads']}.npz"
         np.savez(path, *res)
-        out["rows"][f"{variant}/{form}"] = {"variant": variant, "form": form, "ms": min(times) * 1e3,
+        out["rows"][f"{variant}/{form}"] = {"variant": variant, "form": form, "ms": clock.best * 1e3,
+                                            "ms_cpu": clock.best_cpu * 1e3, "cpu_share": clock.cpu_share(),
                                             "extra_bytes": extra, "digest": digest(*res), "output": str(path)}
     return out
 
 
-def _sgemm_gflops(n, repeats, rng):
+def _best(call, repeats, clock_name):
+    """Best seconds of a one-thread call by the chosen clock (``--clock``)."""
+    clock = Clock()
+    for _ in range(repeats):
+        clock(call)
+    return clock.best_cpu if clock_name == "cpu" else clock.best
+
+
+def _sgemm_gflops(n, repeats, rng, clock):
     a = rng.standard_normal((n, n), dtype=np.float32)
     b = rng.standard_normal((n, n), dtype=np.float32)
     c = a @ b  # warm-up
-    return 2.0 * n ** 3 / min(timed(lambda: np.matmul(a, b, out=c))[0] for _ in range(repeats)) / 1e9
+    return 2.0 * n ** 3 / _best(lambda: np.matmul(a, b, out=c), repeats, clock) / 1e9
 
 
-def _thin_gflops(rows, d, k, repeats, rng, block=16384):
+def _thin_gflops(rows, d, k, repeats, rng, clock, block=16384):
     X = rng.standard_normal((rows, d), dtype=np.float32)
     C = np.ascontiguousarray(X[:k])
     buf = np.empty((block, k), np.float32)
@@ -400,10 +448,10 @@ def _thin_gflops(rows, d, k, repeats, rng, block=16384):
         for s in range(0, rows, block):
             np.matmul(X[s:s + block], C.T, out=buf[:min(block, rows - s)])
     thin()
-    return 2.0 * rows * d * k / min(timed(thin)[0] for _ in range(repeats)) / 1e9
+    return 2.0 * rows * d * k / _best(thin, repeats, clock) / 1e9
 
 
-def _read_gbs(nbytes, repeats):
+def _read_gbs(nbytes, repeats, clock):
     big = np.ones(nbytes // 4, np.float32)  # written: every page is resident
     ones = np.ones(4096, np.float32)
     candidates = {"np.add.reduce": lambda: np.add.reduce(big),
@@ -412,7 +460,7 @@ def _read_gbs(nbytes, repeats):
     bw = {}
     for name, f in candidates.items():
         f()
-        bw[name] = big.nbytes / min(timed(f)[0] for _ in range(repeats)) / 1e9
+        bw[name] = big.nbytes / _best(f, repeats, clock) / 1e9
     return bw, big.nbytes
 
 
@@ -421,9 +469,11 @@ def child_bounds(spec):
     repeats = max(3, spec["repeats"])
     rng = np.random.default_rng(SEED)
     n = spec["sgemm_n"]
-    out = {"sgemm_gflops": _sgemm_gflops(n, repeats, rng), "sgemm_shape": f"{n}x{n}x{n}",
-           "thin_gflops": {f"{d}x{k}": _thin_gflops(spec["thin_rows"], d, k, repeats, rng) for d, k in spec["thin"]}}
-    bw, nbytes = _read_gbs(spec["bandwidth_bytes"], repeats)
+    clock = spec["clock"]
+    out = {"sgemm_gflops": _sgemm_gflops(n, repeats, rng, clock), "sgemm_shape": f"{n}x{n}x{n}",
+           "thin_gflops": {f"{d}x{k}": _thin_gflops(spec["thin_rows"], d, k, repeats, rng, clock)
+                           for d, k in spec["thin"]}}
+    bw, nbytes = _read_gbs(spec["bandwidth_bytes"], repeats, clock)
     out.update(read_gbs_all=bw, read_by=max(bw, key=bw.get), read_bytes=nbytes)
     out["read_gbs"] = bw[out["read_by"]]
     return out
@@ -468,6 +518,29 @@ def child_main(spec_json):
 # =======================================================================================
 # Parent side
 # =======================================================================================
+CLOCK = {"name": "wall"}  # set by main from --clock
+
+
+def adopt_clock(result, threads):
+    """With ``--clock cpu``, one-thread figures become their CPU-time twins (``x`` ← ``x_cpu``, the
+    wall figure kept as ``x_wall``)."""
+    if isinstance(result, dict):
+        if CLOCK["name"] == "cpu" and threads == 1:
+            for key in [k for k in result if k.endswith("_cpu") and k[:-4] in result]:
+                result[key[:-4] + "_wall"] = result[key[:-4]]
+                result[key[:-4]] = result[key]
+        for value in result.values():
+            adopt_clock(value, threads)
+    return result
+
+
+def _shares(result):
+    if isinstance(result, dict):
+        own = [result["cpu_share"]] if "cpu_share" in result else []
+        return own + [s for v in result.values() for s in _shares(v)]
+    return []
+
+
 def run_child(spec, threads=None, label=""):
     env = dict(os.environ)
     if threads:
@@ -481,9 +554,13 @@ def run_child(spec, threads=None, label=""):
     if proc.returncode != 0 or not lines:
         sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-8000:])
         raise SystemExit(f"child failed ({label or spec}), exit status {proc.returncode}")
-    result = json.loads(lines[-1][len(MARK):])
+    result = adopt_clock(json.loads(lines[-1][len(MARK):]), threads)
+    result["loadavg"] = os.getloadavg()[0]
     note = "" if result.get("available", True) else "  unsup: not available"
-    print(f"  {label}: {time.perf_counter() - started:.1f} s{note}", flush=True)
+    shares = _shares(result)
+    if shares and threads == 1:
+        note += f"  (cpu/wall {min(shares):.2f}" + (", host busy" if min(shares) < 0.9 else "") + ")"
+    print(f"  {label}: {time.perf_counter() - started:.1f} s, load {result['loadavg']:.1f}{note}", flush=True)
     return result
 
 
@@ -542,19 +619,20 @@ def machine_description():
             mem = f", {int(fh.readline().split()[1]) / 2**20:.0f} GiB"
     except OSError:
         pass
+    from importlib import metadata
+
     versions = {}
-    for mod in ("unsup", "numpy", "scipy", "sklearn", "faiss", "torch", "threadpoolctl"):
-        if available(mod):
-            try:
-                versions[mod] = __import__(mod).__version__
-            except Exception as exc:  # a broken optional install must not stop the report
-                versions[mod] = f"import failed: {type(exc).__name__}"
-        else:
-            versions[mod] = "not installed"
+    for name, dist in (("unsup", "unsup"), ("numpy", "numpy"), ("scipy", "scipy"), ("sklearn", "scikit-learn"),
+                       ("faiss", "faiss-cpu"), ("torch", "torch"), ("threadpoolctl", "threadpoolctl")):
+        try:
+            versions[name] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
     blas = ""
     try:
         from threadpoolctl import threadpool_info
 
+        # numpy's BLAS (only numpy is loaded in this process: faiss and torch bring their own)
         info = [i for i in threadpool_info() if i.get("user_api") == "blas"]
         if info:
             blas = f"{info[0].get('internal_api')} {info[0].get('version')} ({info[0].get('architecture')})"
@@ -687,7 +765,8 @@ def section_kmeans(cfg, args, out, bounds, bars, rows_memory):
                 if ok(extra):
                     bars.append((f"K-means {case}, {threads} thread(s)", f"extra memory ≤ {BAR_EXTRA_MEMORY:.0%} of X",
                                  extra["extra_bytes"] <= BAR_EXTRA_MEMORY * x_bytes,
-                                 f"{f_mb(extra['extra_bytes'], x_bytes)} MB of {f_mb(x_bytes)} MB"))
+                                 f"{extra['extra_bytes'] / 2**20:.1f} MB = {100.0 * extra['extra_bytes'] / x_bytes:.1f}% "
+                                 f"of X ({f_mb(x_bytes)} MB)"))
             determinism(bars, f"K-means {case}", entry["runs"], args.threads)
     if want_times:
         print(f"\nK-means: ms per Lloyd iteration = (best fit with {iters} iterations - best with 1) / {iters - 1}, "
@@ -776,7 +855,7 @@ def section_init(cfg, args, out, bars):
                           "vs sklearn k-means++", "note"]))
 
 
-def section_gmm(cfg, args, out, bars, rows_memory):
+def section_gmm(cfg, args, out, bounds, bars, rows_memory):
     print("\n== Gaussian mixture (EM) ==", flush=True)
     n, d, k = cfg["gmm"]
     iters = cfg["gmm_iters"]
@@ -794,13 +873,21 @@ def section_gmm(cfg, args, out, bars, rows_memory):
                     entry["runs"][f"{method}/t{threads}"] = run_child(spec, threads, f"GMM {cov_type} {method} t={threads}")
         ref_ll = next((r.get("reference_loglik") for r in entry["runs"].values() if r.get("reference_loglik")), None)
         entry["reference_loglik"] = ref_ll
+        # Bound of one EM iteration written as GEMMs: diag 8ndk flops (E: X²·(1/σ²)ᵀ and X·(μ/σ²)ᵀ;
+        # M: rᵀX and rᵀX²), full 4nd²k (E: (X-μ)·L⁻ᵀ per component; M: (r_j∘X)ᵀX), or one read of X.
+        flops = 8.0 * n * d * k if cov_type == "diag" else 4.0 * n * d * d * k
+        bound_ms = max(flops / (bounds["sgemm_gflops"] * 1e9), n * d * 4 / (bounds["read_gbs"] * 1e9)) * 1e3
+        entry["bound_ms"] = bound_ms
         for threads in args.threads:
             us, sk = entry["runs"].get(f"unsup/t{threads}"), entry["runs"].get(f"sklearn/t{threads}")
             speedup = sk["ms_per_iter"] / us["ms_per_iter"] if ok(us) and ok(sk) else None
             rel_us = us["loglik"] / ref_ll - 1.0 if ok(us) and ref_ll else None
             rel_sk = sk["loglik"] / ref_ll - 1.0 if ok(sk) and ref_ll else None
             rows.append({"cov": cov_type, "thr": threads, "unsup ms": cell(us), "sklearn ms": cell(sk),
-                         "sklearn/unsup": f_x(speedup), "loglik unsup": f"{us['loglik']:.8f}" if ok(us) else cell(us),
+                         "sklearn/unsup": f_x(speedup), "bound ms": f_ms(bound_ms),
+                         "unsup ×bound": f_x(us["ms_per_iter"] / bound_ms) if ok(us) and threads == 1 else "-",
+                         "sklearn ×bound": f_x(sk["ms_per_iter"] / bound_ms) if ok(sk) and threads == 1 else "-",
+                         "loglik unsup": f"{us['loglik']:.8f}" if ok(us) else cell(us),
                          "loglik sklearn": f"{sk['loglik']:.8f}" if ok(sk) else cell(sk),
                          "loglik f64 ref": f"{ref_ll:.8f}" if ref_ll else "-",
                          "Δ unsup": f_rel(rel_us), "Δ sklearn": f_rel(rel_sk),
@@ -824,7 +911,8 @@ def section_gmm(cfg, args, out, bars, rows_memory):
         determinism(bars, f"GMM {cov_type}", entry["runs"], args.threads)
     print(f"\nGMM {n}x{d}, {k} components: ms per EM iteration = (best fit with {iters} iterations - best with 1) / "
           f"{iters - 1}, best of {args.repeats}; loglik = mean log-likelihood of the fitted parameters (float64 "
-          f"evaluator); f64 ref = scikit-learn on float64 X from the same start, {iters} iterations; Δ = relative\n")
+          f"evaluator); f64 ref = scikit-learn on float64 X from the same start, {iters} iterations; Δ = relative; "
+          "bound = GEMM flops (diag 8ndk, full 4nd²k) at the sgemm peak, or one read of X\n")
     print(md_table(rows, list(rows[0]) if rows else []))
 
 
@@ -873,8 +961,8 @@ def section_routing(cfg, args, out, bounds, bars, rows_memory):
                 a = [np.asarray(x, np.float64) for x in np.load(us["output"]).values()]
                 ref = next(r for r in runs["numpy"]["rows"].values() if r["variant"] == variant)
                 b = [np.asarray(x, np.float64) for x in np.load(ref["output"]).values()]
-                diff = max(float(np.abs(x - y).max()) for x, y in zip(a, b)) if [x.shape for x in a] == [
-                    y.shape for y in b] else float("nan")
+                same = len(a) == len(b) and all(x.size == y.size for x, y in zip(a, b))
+                diff = max(float(np.abs(x.ravel() - y.ravel()).max()) for x, y in zip(a, b)) if same else float("nan")
             rows.append({"routing": {"su": "dynamic (Su)", "sabour": "dynamic (Sabour)", "em": "EM"}[variant],
                          "thr": threads, "unsup ms": f_ms(us["ms"]) if us else cell(runs["unsup"]),
                          "numpy ms (form)": f"{best['numpy']['ms']:.1f} ({best['numpy']['form']})" if "numpy" in best else "-",
@@ -947,6 +1035,9 @@ def parse_args(argv):
     p.add_argument("--kmeans-cases", default=None, help="e.g. 1000000x64,100000x128 (default: the issue's)")
     p.add_argument("--ks", default=None, help="e.g. 16,256 (default: the issue's)")
     p.add_argument("--repeats", type=int, default=3, help="timing repeats; the best is kept (default 3)")
+    p.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                   help="wall: wall-clock seconds (default); cpu: process CPU seconds for the one-thread rows "
+                        "and the bound (steadier on a busy shared host; two-thread rows stay wall-clock)")
     p.add_argument("--skip-reference", action="store_true", help="no float64 reference Lloyd (slow at 1M x 64)")
     p.add_argument("--skip-sklearn-init", action="store_true", help="never run scikit-learn's k-means++")
     p.add_argument("--json", default=str(JSON_OUT), help=f"where the results go (default {JSON_OUT})")
@@ -972,6 +1063,7 @@ def main(argv=None):
         return 0
     if args.check_peers:
         return check_peers()
+    CLOCK["name"] = args.clock
     cfg = dict(QUICK if args.quick else FULL)
     if args.kmeans_cases:
         cfg["kmeans_cases"] = [tuple(int(v) for v in c.split("x")) for c in args.kmeans_cases.split(",")]
@@ -982,7 +1074,9 @@ def main(argv=None):
     print(f"machine: {machine['text']}")
     print("versions: " + ", ".join(f"{k} {v}" for k, v in machine["versions"].items()) + f"; BLAS {machine['blas']}")
     print(f"commit {machine['commit']}, {machine['date']}; threads {args.threads} (first = primary); "
-          f"{'--quick sizes' if args.quick else 'issue sizes'}")
+          f"{'--quick sizes' if args.quick else 'issue sizes'}; clock: {args.clock}"
+          + (" (process CPU seconds for one-thread rows and the bound)" if args.clock == "cpu" else "")
+          + f"; load average {os.getloadavg()[0]:.1f}")
     for mod, hint in (("faiss", "pip install faiss-cpu"), ("torch", 'pip install "torch==2.13.0"')):
         if not available(mod):
             print(f"{mod}: not installed ({hint}); its rows are skipped")
@@ -992,7 +1086,8 @@ def main(argv=None):
     print("\n== Machine bound (1 thread) ==", flush=True)
     thin = sorted({(d, k) for _, d in cfg["kmeans_cases"] for k in cfg["ks"]})
     bounds = run_child({"task": "bounds", "sgemm_n": cfg["sgemm_n"], "thin": thin, "thin_rows": cfg["thin_rows"],
-                        "bandwidth_bytes": cfg["bandwidth_bytes"], "repeats": args.repeats}, 1, "bounds")
+                        "bandwidth_bytes": cfg["bandwidth_bytes"], "repeats": args.repeats, "clock": args.clock},
+                       1, "bounds")
     out["bounds"] = bounds
     print(f"sgemm peak ({bounds['sgemm_shape']}): {bounds['sgemm_gflops']:.1f} GFLOP/s; thin distance GEMMs "
           + ", ".join(f"{s}: {g:.1f}" for s, g in bounds["thin_gflops"].items())
@@ -1006,7 +1101,7 @@ def main(argv=None):
         if "init" in args.sections:
             section_init(cfg, args, out, bars)
     if "gmm" in args.sections:
-        section_gmm(cfg, args, out, bars, rows_memory)
+        section_gmm(cfg, args, out, bounds, bars, rows_memory)
     if "routing" in args.sections:
         section_routing(cfg, args, out, bounds, bars, rows_memory)
     if "memory" in args.sections and rows_memory:
