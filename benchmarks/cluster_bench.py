@@ -197,7 +197,11 @@ class Clock:
 
 
 def per_iteration(full, one, iters):
-    """{ms_per_iter, ms_per_iter_cpu}: (best with ``iters`` iterations − best with 1) / (iters − 1)."""
+    """{ms_per_iter, ms_per_iter_cpu}: (best full fit − best 1-iteration fit) / (iters − 1), with
+    ``iters`` the iterations the full fit really ran (faiss and scikit-learn stop at an exact fixed
+    point even with tol=0; the iterations left would change nothing)."""
+    if iters < 2:
+        return {"ms_per_iter": None, "ms_per_iter_cpu": None, "cpu_share": full.cpu_share()}
     return {"ms_per_iter": (full.best - one.best) / (iters - 1) * 1e3,
             "ms_per_iter_cpu": (full.best_cpu - one.best_cpu) / (iters - 1) * 1e3,
             "cpu_share": full.cpu_share()}
@@ -270,7 +274,7 @@ def child_kmeans(spec):
 
     with threadpool_limits(1):  # the evaluator's arithmetic is the same in every child
         inertia = peers.inertia64(X, C)
-    return {"available": True, **per_iteration(full, one, iters), "fit_s": full.best, "fit1_s": one.best,
+    return {"available": True, **per_iteration(full, one, n_iter), "fit_s": full.best, "fit1_s": one.best,
             "n_iter": n_iter, "inertia": inertia, "extra_bytes": extra, "x_bytes": X.nbytes,
             "digest": digest(C, labels), **info}
 
@@ -299,8 +303,8 @@ def child_init(spec):
     base, full = Clock(), Clock()
     for _ in range(repeats):  # one Lloyd iteration, measured here as in the kmeans section
         base(lambda: fit(X, C0, 1))
-        full(lambda: fit(X, C0, iters))
-    out.update(per_iteration(full, base, iters))
+        n_iter = full(lambda: fit(X, C0, iters))[2]
+    out.update(per_iteration(full, base, n_iter))
     for init in ("k-means||", "k-means++"):
         one = Clock()
         for _ in range(repeats):
@@ -360,7 +364,8 @@ def child_gmm(spec):
 
     with threadpool_limits(1):
         loglik, how = _gmm_quality(model, X, cov_type)
-        out = {"available": True, **per_iteration(full, one, iters), "fit_s": full.best, "fit1_s": one.best,
+        out = {"available": True, **per_iteration(full, one, int(model.n_iter_)), "fit_s": full.best,
+               "fit1_s": one.best,
                "n_iter": int(model.n_iter_), "loglik": loglik,
                "loglik_by": how, "score": float(model.score(X)), "lower_bound": float(model.lower_bound_),
                "extra_bytes": extra, "x_bytes": X.nbytes,
@@ -470,7 +475,7 @@ def child_bounds(spec):
     rng = np.random.default_rng(SEED)
     n = spec["sgemm_n"]
     clock = spec["clock"]
-    out = {"sgemm_gflops": _sgemm_gflops(n, repeats, rng, clock), "sgemm_shape": f"{n}x{n}x{n}",
+    out = {"sgemm_gflops": _sgemm_gflops(n, 3 * repeats, rng, clock), "sgemm_shape": f"{n}x{n}x{n}",
            "thin_gflops": {f"{d}x{k}": _thin_gflops(spec["thin_rows"], d, k, repeats, rng, clock)
                            for d, k in spec["thin"]}}
     bw, nbytes = _read_gbs(spec["bandwidth_bytes"], repeats, clock)
@@ -557,6 +562,10 @@ def run_child(spec, threads=None, label=""):
     result = adopt_clock(json.loads(lines[-1][len(MARK):]), threads)
     result["loadavg"] = os.getloadavg()[0]
     note = "" if result.get("available", True) else "  unsup: not available"
+    if result.get("ms_per_iter") is not None:
+        note += f"  {result['ms_per_iter']:.1f} ms/iteration"
+    for key, row in result.get("rows", {}).items():
+        note += f"  {key} {row['ms']:.1f} ms"
     shares = _shares(result)
     if shares and threads == 1:
         note += f"  (cpu/wall {min(shares):.2f}" + (", host busy" if min(shares) < 0.9 else "") + ")"
@@ -725,7 +734,8 @@ def section_kmeans(cfg, args, out, bounds, bars, rows_memory):
                 rows_memory.append({"case": f"K-means {case}", "thr": threads, "X MB": f_mb(x_bytes),
                                     **{f"{m} MB (%X)": f_mb(r[m]["extra_bytes"], x_bytes) if ok(r[m]) else cell(r[m])
                                        for m in ("unsup", "sklearn", "faiss")}})
-                peers_ms = {m: r[m]["ms_per_iter"] for m in ("sklearn", "faiss") if ok(r[m])}
+                peers_ms = {m: r[m]["ms_per_iter"] for m in ("sklearn", "faiss")
+                            if ok(r[m]) and r[m]["ms_per_iter"] is not None}
                 best_peer = min(peers_ms, key=peers_ms.get) if peers_ms else None
                 ours = r["unsup"]["ms_per_iter"] if ok(r["unsup"]) else None
                 rel = {m: (r[m]["inertia"] / ref["inertia"] - 1.0 if ok(r[m]) and ref else None)
@@ -740,12 +750,14 @@ def section_kmeans(cfg, args, out, bounds, bars, rows_memory):
                     "peer ×bound": f_x(peers_ms[best_peer] / bound_ms) if best_peer and threads == 1 else "-",
                     "Δinertia unsup": f_rel(rel["unsup"]), "Δinertia sklearn": f_rel(rel["sklearn"]),
                     "Δinertia faiss": f_rel(rel["faiss"]),
-                    "note": ("stopped early: " + ",".join(f"{m} {r[m]['n_iter']}" for m in short)) if short else ""})
+                    "note": ("exact fixed point, iterations run: " + ", ".join(f"{m} {r[m]['n_iter']}" for m in short))
+                    if short else ""})
                 if threads != 1 or not want_times:
                     continue
                 tag = f"K-means {case}, 1 thread"
                 if ours is None:
-                    bars.append((tag, "≤ 0.5× best peer", None, "unsup not available"))
+                    bars.append((tag, "≤ 0.5× best peer", None,
+                                 "unsup not available" if r["unsup"] is not None else "unsup not run (--methods)"))
                     continue
                 if best_peer:
                     bars.append((tag, f"≤ {BAR_PEER_RATIO}× best peer", ours <= BAR_PEER_RATIO * peers_ms[best_peer],
@@ -768,8 +780,12 @@ def section_kmeans(cfg, args, out, bounds, bars, rows_memory):
                                  f"{extra['extra_bytes'] / 2**20:.1f} MB = {100.0 * extra['extra_bytes'] / x_bytes:.1f}% "
                                  f"of X ({f_mb(x_bytes)} MB)"))
             determinism(bars, f"K-means {case}", entry["runs"], args.threads)
+    missing = {r["reason"] for e in out["kmeans"] for r in e["runs"].values() if not r.get("available", True)}
+    for reason in sorted(missing):
+        print(f"unsup: not available ({reason})")
     if want_times:
-        print(f"\nK-means: ms per Lloyd iteration = (best fit with {iters} iterations - best with 1) / {iters - 1}, "
+        print(f"\nK-means: ms per Lloyd iteration = (best fit with {iters} iterations - best with 1) / {iters - 1} "
+              f"(/ (n - 1) where a method reached an exact fixed point after n < {iters} iterations), "
               f"from the same C0, best of {repeats}; bound = max(compute 2ndk/peak, memory |X|/bandwidth); "
               "Δinertia = inertia (float64 evaluator) / float64-reference inertia - 1\n")
         print(md_table(table, list(table[0]) if table else []))
@@ -880,13 +896,16 @@ def section_gmm(cfg, args, out, bounds, bars, rows_memory):
         entry["bound_ms"] = bound_ms
         for threads in args.threads:
             us, sk = entry["runs"].get(f"unsup/t{threads}"), entry["runs"].get(f"sklearn/t{threads}")
-            speedup = sk["ms_per_iter"] / us["ms_per_iter"] if ok(us) and ok(sk) else None
+            speedup = (sk["ms_per_iter"] / us["ms_per_iter"] if ok(us) and ok(sk) and us["ms_per_iter"]
+                       and sk["ms_per_iter"] else None)
             rel_us = us["loglik"] / ref_ll - 1.0 if ok(us) and ref_ll else None
             rel_sk = sk["loglik"] / ref_ll - 1.0 if ok(sk) and ref_ll else None
             rows.append({"cov": cov_type, "thr": threads, "unsup ms": cell(us), "sklearn ms": cell(sk),
                          "sklearn/unsup": f_x(speedup), "bound ms": f_ms(bound_ms),
-                         "unsup ×bound": f_x(us["ms_per_iter"] / bound_ms) if ok(us) and threads == 1 else "-",
-                         "sklearn ×bound": f_x(sk["ms_per_iter"] / bound_ms) if ok(sk) and threads == 1 else "-",
+                         "unsup ×bound": f_x(us["ms_per_iter"] / bound_ms) if ok(us) and us["ms_per_iter"]
+                         and threads == 1 else "-",
+                         "sklearn ×bound": f_x(sk["ms_per_iter"] / bound_ms) if ok(sk) and sk["ms_per_iter"]
+                         and threads == 1 else "-",
                          "loglik unsup": f"{us['loglik']:.8f}" if ok(us) else cell(us),
                          "loglik sklearn": f"{sk['loglik']:.8f}" if ok(sk) else cell(sk),
                          "loglik f64 ref": f"{ref_ll:.8f}" if ref_ll else "-",
@@ -899,7 +918,8 @@ def section_gmm(cfg, args, out, bounds, bars, rows_memory):
                 tag = f"GMM {cov_type}, 1 thread"
                 if speedup is None:
                     bars.append((tag, f"≥ {BAR_GMM_SPEEDUP[cov_type]:g}× faster than scikit-learn", None,
-                                 "unsup not available" if ok(sk) else "no scikit-learn run"))
+                                 "no scikit-learn run" if not ok(sk) else
+                                 "unsup not available" if us is not None else "unsup not run (--methods)"))
                 else:
                     bars.append((tag, f"≥ {BAR_GMM_SPEEDUP[cov_type]:g}× faster than scikit-learn",
                                  speedup >= BAR_GMM_SPEEDUP[cov_type],
@@ -914,6 +934,8 @@ def section_gmm(cfg, args, out, bounds, bars, rows_memory):
           f"evaluator); f64 ref = scikit-learn on float64 X from the same start, {iters} iterations; Δ = relative; "
           "bound = GEMM flops (diag 8ndk, full 4nd²k) at the sgemm peak, or one read of X\n")
     print(md_table(rows, list(rows[0]) if rows else []))
+    for reason in sorted({r["reason"] for e in out["gmm"] for r in e["runs"].values() if not r.get("available", True)}):
+        print(f"unsup: not available ({reason})")
 
 
 def section_routing(cfg, args, out, bounds, bars, rows_memory):
@@ -980,7 +1002,7 @@ def section_routing(cfg, args, out, bounds, bars, rows_memory):
                 tag = f"Routing {variant} ({batch},1152,10,16), 3 iterations, 1 thread"
                 bars.append((tag, f"≤ {BAR_ROUTING_MS[variant]:g} ms", (us["ms"] <= BAR_ROUTING_MS[variant]) if us else None,
                              f"{us['ms']:.1f} ms" + (f" (best peer {peer['ms']:.1f} ms)" if peer else "")
-                             if us else "unsup not available"))
+                             if us else "unsup not available" if runs["unsup"] is not None else "unsup not run (--methods)"))
         if threads != args.threads[0] and ok(runs["unsup"]):
             first = entry["runs"].get(f"unsup/t{args.threads[0]}")
             if ok(first):
@@ -992,6 +1014,8 @@ def section_routing(cfg, args, out, bounds, bars, rows_memory):
           f"= the faster of their matmul / einsum forms; bound = one read of û ({x_bytes / 2**20:.0f} MB) at "
           f"{bounds['read_gbs']:.1f} GB/s\n")
     print(md_table(rows, list(rows[0]) if rows else []))
+    for reason in sorted({r["reason"] for r in entry["runs"].values() if not r.get("available", True)}):
+        print(f"unsup: not available ({reason})")
 
 
 # =======================================================================================
