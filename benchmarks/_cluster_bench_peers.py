@@ -83,15 +83,36 @@ def _cluster_sums(X, labels, k, chunk=CHUNK):
 
 
 def lloyd64(X, C0, n_iter):
-    """Float64 Lloyd from ``C0`` for exactly ``n_iter`` iterations (assign, then mean update; an
-    empty cluster keeps its centre). Returns the centres and the number of empty-cluster events."""
+    """Float64 Lloyd from ``C0`` for exactly ``n_iter`` iterations (assign, then mean update).
+    An empty cluster moves onto the row farthest from its centre (largest first, ties by row order,
+    never emptying another cluster), the policy of unsup and, in spirit, scikit-learn. Returns the
+    centres and the number of empty-cluster events."""
     C = np.array(C0, dtype=np.float64)
     empties = 0
     for _ in range(n_iter):
-        labels, _ = assign64(X, C)
+        labels, dist = assign64(X, C)
         sums, counts = _cluster_sums(X, labels, C.shape[0])
+        empty = np.flatnonzero(counts == 0)
+        empties += int(empty.size)
+        if empty.size:
+            order = np.argsort(-np.asarray(dist, dtype=np.float64), kind="stable")
+            taken = 0
+            for e in empty:
+                while taken < order.size:
+                    row = int(order[taken])
+                    taken += 1
+                    if counts[labels[row]] > 1:
+                        break
+                else:
+                    break
+                x = np.asarray(X[row], dtype=np.float64)
+                old = labels[row]
+                sums[old] -= x
+                counts[old] -= 1
+                sums[e] = x
+                counts[e] = 1
+                labels[row] = e
         full = counts > 0
-        empties += int((~full).sum())
         C[full] = sums[full] / counts[full, None]
     return C, empties
 
