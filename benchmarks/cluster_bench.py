@@ -602,7 +602,7 @@ def gmm_start(data, k, cov_type):
 
 
 def reference(data, n, d, k, iters):
-    path = WORK / f"reference_{n}x{d}_k{k}_it{iters}_seed{SEED}.json"
+    path = WORK / f"reference_relocating_{n}x{d}_k{k}_it{iters}_seed{SEED}.json"
     if path.exists():
         return json.loads(path.read_text())
     res = run_child({"task": "reference", "data": data, "k": k, "iters": iters},
