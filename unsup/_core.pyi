@@ -7,6 +7,17 @@ import numpy.typing as npt
 class cluster:
     @staticmethod
     def isa() -> str: ...
+    @staticmethod
+    def gmm_chunk_rows() -> int: ...
+    @staticmethod
+    def gmm_accumulate(x: npt.ArrayLike, indices: Any, indptr: Any, n_cols: int, covariance_type: str,
+                       n_components: int, log_weights: Any, means: Any, precisions_cholesky: Any, shift: Any,
+                       nk: np.ndarray, s1: np.ndarray, s2: np.ndarray, log_likelihood: np.ndarray,
+                       responsibilities: Any = None, labels: Any = None, n_jobs: int = 1) -> None: ...
+    @staticmethod
+    def gmm_weighted_log_prob(x: npt.ArrayLike, indices: Any, indptr: Any, n_cols: int, covariance_type: str,
+                              log_weights: Any, means: Any, precisions_cholesky: Any,
+                              n_jobs: int = 1) -> np.ndarray: ...
 
 class graph:
     @staticmethod
