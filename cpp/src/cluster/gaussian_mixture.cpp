@@ -29,8 +29,12 @@ const GmmKernels& kernels() {
     return table;
 }
 
-/// Rows per tile: a multiple of 8 whose float64 tile stays near 32 KiB (L1), 8 to 128 rows.
-i64 tile_rows(i64 dp) { return std::clamp<i64>((4096 / dp) / 8 * 8, 8, 128); }
+/// Rows per tile, a multiple of 32 (fixed by the shapes, never by n_jobs): the row-major tile
+/// near 32 KiB (diag) or 64 KiB (full, whose tile is also kept transposed for the E-step).
+i64 tile_rows(GmmCovariance cov, i64 dp) {
+    if (cov == GmmCovariance::diag) return std::clamp<i64>((4096 / dp) / 32 * 32, 32, 128);
+    return std::clamp<i64>((8192 / dp) / 32 * 32, 32, 256);
+}
 
 // ---------------------------------------------------------------- reading rows of X
 template <class T>
@@ -96,7 +100,7 @@ struct Prepared {
     GmmCovariance cov;
     i64 k, d, kp, dp;
     bool estep;
-    std::vector<double> mu;   // diag: dp × kp (transposed); full: k × dp
+    std::vector<double> mu;   // diag: μ p, dp × kp (transposed); full: μ U, k × dp
     std::vector<double> pc;   // diag: dp × kp (transposed); full: k × dp × dp
     std::vector<double> cst;  // kp: log π_j + Σ log diag U_j − (d/2) log 2π; padding −inf
 };
@@ -124,7 +128,7 @@ Prepared prepare(const GmmModelView& m, bool estep) {
             for (i64 c = 0; c < d; ++c) {
                 const double v = m.prec_chol[j * d + c];
                 require(std::isfinite(v) && v > 0.0, "precisions_cholesky: must be finite and positive");
-                p.mu[c * kp + j] = m.means[j * d + c];
+                p.mu[c * kp + j] = m.means[j * d + c] * v;
                 p.pc[c * kp + j] = v;
                 logdet += std::log(v);
             }
@@ -137,7 +141,6 @@ Prepared prepare(const GmmModelView& m, bool estep) {
             double logdet = 0.0;
             const double* u = m.prec_chol + j * d * d;
             for (i64 r = 0; r < d; ++r) {
-                p.mu[j * dp + r] = m.means[j * d + r];
                 const double diag = u[r * d + r];
                 require(std::isfinite(diag) && diag > 0.0,
                         "precisions_cholesky: the diagonal must be finite and positive");
@@ -148,37 +151,52 @@ Prepared prepare(const GmmModelView& m, bool estep) {
                 }
             }
             p.cst[j] = m.log_weights[j] + logdet - 0.5 * static_cast<double>(d) * kLog2Pi;
+            for (i64 c = 0; c < d; ++c) {  // μ U, column by column, in order of r
+                double acc = 0.0;
+                for (i64 r = 0; r <= c; ++r) acc += m.means[j * d + r] * u[r * d + c];
+                p.mu[j * dp + c] = acc;
+            }
         }
     }
     return p;
 }
 
-/// Scratch of one worker.
+/// Scratch of one worker: the row-major tile (rows × dp), its transpose for "full" (dp × rows),
+/// log-probabilities / responsibilities (diag: rows × kp; full: k × rows), M-step buffers.
 struct Scratch {
-    std::vector<double> tile, a, b, logp, w;
-    std::vector<i64> idx;
+    std::vector<double> tile, xt, a, b, logp, w;
     void reserve(i64 rows, i64 dp, i64 kp) {
         tile.resize(rows * dp);
+        xt.resize(rows * dp);
         a.resize(rows * dp);
         b.resize(rows * dp);
         logp.resize(rows * kp);
         w.resize(rows);
-        idx.resize(rows);
     }
 };
 
-/// The E-step of one tile: log π_j + log N_ij into s.logp (rows × kp, padding −inf).
+/// Rows of a tile, padded: a multiple of 8 (diag) or 32 (full, four row vectors per block).
+i64 padded_rows(const Prepared& p, i64 valid) { return round_up(valid, p.cov == GmmCovariance::diag ? 8 : 32); }
+
+/// The E-step of one tile: log π_j + log N_ij into s.logp (diag: rows × kp, padding −inf;
+/// full: k × rows, transposed, after s.xt has been filled by transpose_tile).
 void tile_log_prob(const Prepared& p, i64 rows, Scratch& s) {
     const GmmKernels& kern = kernels();
     if (p.cov == GmmCovariance::diag) {
         kern.diag_logp(s.tile.data(), rows, p.d, p.dp, p.kp, p.mu.data(), p.pc.data(), p.cst.data(), s.logp.data());
         return;
     }
-    for (i64 i = 0; i < rows; ++i)
-        for (i64 j = p.k; j < p.kp; ++j) s.logp[i * p.kp + j] = -std::numeric_limits<double>::infinity();
     for (i64 j = 0; j < p.k; ++j)
-        kern.full_logp(s.tile.data(), rows, p.d, p.dp, p.mu.data() + j * p.dp, p.pc.data() + j * p.dp * p.dp,
-                       p.cst[j], s.a.data(), s.logp.data() + j, p.kp);
+        kern.full_logp(s.xt.data(), rows, rows, p.d, p.dp, p.pc.data() + j * p.dp * p.dp, p.mu.data() + j * p.dp,
+                       p.cst[j], s.logp.data() + j * rows);
+}
+
+/// s.xt (dp × rows) = the tile transposed, rows d..dp zero.
+void transpose_tile(const Prepared& p, i64 rows, Scratch& s) {
+    for (i64 i0 = 0; i0 < rows; i0 += 8)
+        for (i64 c = 0; c < p.d; ++c)
+            for (i64 i = i0; i < i0 + 8; ++i) s.xt[c * rows + i] = s.tile[i * p.dp + c];
+    std::fill(s.xt.begin() + p.d * rows, s.xt.begin() + p.dp * rows, 0.0);
 }
 
 /// One chunk's statistics (padded layout) in a buffer of its own.
@@ -186,9 +204,10 @@ struct ChunkStats {
     std::vector<double> nk, s1, s2;
     double log_likelihood = 0.0;
     void reset(const Prepared& p) {
-        nk.assign(p.k, 0.0);
-        s1.assign(p.k * p.dp, 0.0);
-        s2.assign(p.cov == GmmCovariance::diag ? p.k * p.dp : p.k * p.dp * p.dp, 0.0);
+        const bool diag = p.cov == GmmCovariance::diag;  // diag: kp rows (blocks of 4 components)
+        nk.assign(diag ? p.kp : p.k, 0.0);
+        s1.assign((diag ? p.kp : p.k) * p.dp, 0.0);
+        s2.assign(diag ? p.kp * p.dp : p.k * p.dp * p.dp, 0.0);
         log_likelihood = 0.0;
     }
 };
@@ -232,10 +251,10 @@ void gmm_accumulate(const GmmData& x, const GmmModelView& model, const GmmRespon
 
     const i64 n_chunks = (n + kChunkRows - 1) / kChunkRows;
     if (n_chunks == 0) return;
-    const i64 rows_per_tile = tile_rows(dp);
+    const i64 rows_per_tile = tile_rows(p.cov, dp);
     // Chunk buffers live for one round of chunks. The round size depends on the shapes only
     // (never on n_jobs): at most max(4 MiB, 3% of X) of statistics buffers, 1 to 64 chunks.
-    const double slot_bytes = 8.0 * static_cast<double>(k + k * dp + (diag ? k * dp : k * dp * dp));
+    const double slot_bytes = 8.0 * static_cast<double>(kp + kp * dp + (diag ? kp * dp : k * dp * dp));
     const double x_bytes = static_cast<double>(n) * static_cast<double>(d) * (x.single ? 4.0 : 8.0);
     const double budget = std::max(4.0 * (1 << 20), 0.03 * x_bytes);
     const i64 round = std::clamp<i64>(static_cast<i64>(budget / slot_bytes), 1, std::min<i64>(64, n_chunks));
@@ -251,31 +270,35 @@ void gmm_accumulate(const GmmData& x, const GmmModelView& model, const GmmRespon
         const i64 end = std::min(n, (chunk + 1) * kChunkRows);
         for (i64 row0 = chunk * kChunkRows; row0 < end; row0 += rows_per_tile) {
             const i64 valid = std::min(rows_per_tile, end - row0);
-            const i64 rows = round_up(valid, 8);
+            const i64 rows = padded_rows(p, valid);
             fill_tile(x, row0, valid, rows, dp, s.tile.data());
+            if (!diag) transpose_tile(p, rows, s);
             double* r = s.logp.data();
+            // diag: r[i * kp + j]; full: r[j * rows + i]
+            const i64 row_step = diag ? kp : 1, comp_step = diag ? 1 : rows;
             switch (resp.source) {
                 case GmmResponsibilities::Source::estep:
                     tile_log_prob(p, rows, s);
-                    out.log_likelihood += kern.normalise(r, valid, rows, kp);
+                    out.log_likelihood += diag ? kern.normalise(r, valid, rows, kp)
+                                               : kern.normalise_t(r, rows, valid, rows, k);
                     break;
                 case GmmResponsibilities::Source::dense:
                     std::fill(r, r + rows * kp, 0.0);
                     for (i64 i = 0; i < valid; ++i)
-                        for (i64 j = 0; j < k; ++j) r[i * kp + j] = resp.dense[(row0 + i) * k + j];
+                        for (i64 j = 0; j < k; ++j) r[i * row_step + j * comp_step] = resp.dense[(row0 + i) * k + j];
                     break;
                 case GmmResponsibilities::Source::labels:
                     std::fill(r, r + rows * kp, 0.0);
-                    for (i64 i = 0; i < valid; ++i) r[i * kp + resp.labels[row0 + i]] = 1.0;
+                    for (i64 i = 0; i < valid; ++i) r[i * row_step + resp.labels[row0 + i] * comp_step] = 1.0;
                     break;
             }
             if (diag) {
                 kern.diag_accumulate(s.tile.data(), valid, dp, k, kp, r, shift.data(), s.a.data(), s.b.data(),
-                                     s.idx.data(), s.w.data(), out.nk.data(), out.s1.data(), out.s2.data());
+                                     out.nk.data(), out.s1.data(), out.s2.data());
             } else {
                 for (i64 j = 0; j < k; ++j)
-                    kern.full_accumulate(s.tile.data(), valid, d, dp, r + j, kp, shift.data() + j * dp, s.a.data(),
-                                         s.w.data(), out.nk.data() + j, out.s1.data() + j * dp,
+                    kern.full_accumulate(s.tile.data(), valid, d, dp, r + j * rows, shift.data() + j * dp,
+                                         s.a.data(), out.nk.data() + j, out.s1.data() + j * dp,
                                          out.s2.data() + j * dp * dp);
             }
         }
@@ -315,7 +338,7 @@ void gmm_weighted_log_prob(const GmmData& x, const GmmModelView& model, double* 
     const i64 k = p.k, kp = p.kp, dp = p.dp, n = x.n_rows;
     const i64 n_chunks = (n + kChunkRows - 1) / kChunkRows;
     if (n_chunks == 0) return;
-    const i64 rows_per_tile = tile_rows(dp);
+    const i64 rows_per_tile = tile_rows(p.cov, dp);
     const int workers = std::min<int>(resolve_n_jobs(n_jobs), static_cast<int>(std::min<i64>(n_chunks, kMaxThreads)));
     std::vector<Scratch> scratch(static_cast<std::size_t>(std::max(workers, 1)));
     parallel_for_workers(static_cast<std::size_t>(n_chunks), workers, [&](std::size_t chunk, std::size_t w) {
@@ -325,11 +348,17 @@ void gmm_weighted_log_prob(const GmmData& x, const GmmModelView& model, double* 
         const i64 end = std::min(n, (static_cast<i64>(chunk) + 1) * kChunkRows);
         for (i64 row0 = static_cast<i64>(chunk) * kChunkRows; row0 < end; row0 += rows_per_tile) {
             const i64 valid = std::min(rows_per_tile, end - row0);
-            const i64 rows = round_up(valid, 8);
+            const i64 rows = padded_rows(p, valid);
             fill_tile(x, row0, valid, rows, dp, s.tile.data());
+            if (p.cov == GmmCovariance::full) transpose_tile(p, rows, s);
             tile_log_prob(p, rows, s);
-            for (i64 i = 0; i < valid; ++i)
-                std::copy(s.logp.data() + i * kp, s.logp.data() + i * kp + k, out + (row0 + i) * k);
+            if (p.cov == GmmCovariance::diag) {
+                for (i64 i = 0; i < valid; ++i)
+                    std::copy(s.logp.data() + i * kp, s.logp.data() + i * kp + k, out + (row0 + i) * k);
+            } else {
+                for (i64 i = 0; i < valid; ++i)
+                    for (i64 j = 0; j < k; ++j) out[(row0 + i) * k + j] = s.logp[j * rows + i];
+            }
         }
     });
 }

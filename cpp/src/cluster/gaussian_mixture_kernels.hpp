@@ -11,26 +11,32 @@
 namespace unsup::cluster {
 
 struct GmmKernels {
-    /// logp[i * kp + j] = cst[j] − ½ Σ_c ((x_ic − mu_t[c * kp + j]) p_t[c * kp + j])², all kp lanes.
+    /// logp[i * kp + j] = cst[j] − ½ Σ_c (x_ic p_t[c * kp + j] − b_t[c * kp + j])², all kp lanes
+    /// (b = μ p). Row-major tile, rows a multiple of 8.
     void (*diag_logp)(const double* tile, std::int64_t rows, std::int64_t d, std::int64_t dp, std::int64_t kp,
-                      const double* mu_t, const double* p_t, const double* cst, double* logp);
-    /// logp[i * kp] = cst − ½ ‖(x_i − mu) U‖² for one component (U upper-triangular, dp × dp);
-    /// z: scratch of rows × dp.
-    void (*full_logp)(const double* tile, std::int64_t rows, std::int64_t d, std::int64_t dp, const double* mu,
-                      const double* u, double cst, double* z, double* logp, std::int64_t kp);
-    /// Rows of log-probabilities into responsibilities in place (softmax over the kp lanes; padding
-    /// lanes hold −inf); rows from `valid` on are zeroed. Returns Σ_i log Σ_j e^{logp_ij}.
+                      const double* b_t, const double* p_t, const double* cst, double* logp);
+    /// logp[i] = cst − ½ ‖x_i U − μ U‖² for one component, from the transposed tile xt (row c of
+    /// the tile's columns at xt + c * t_stride), rows a multiple of 32; U upper-triangular dp × dp,
+    /// mu_u = μ U (dp).
+    void (*full_logp)(const double* xt, std::int64_t t_stride, std::int64_t rows, std::int64_t d, std::int64_t dp,
+                      const double* u, const double* mu_u, double cst, double* logp);
+    /// Row-major log-probabilities (rows × kp, padding lanes −inf) into responsibilities in place;
+    /// rows from `valid` on are zeroed. Returns Σ_i log Σ_j e^{logp_ij}.
     double (*normalise)(double* logp, std::int64_t valid, std::int64_t rows, std::int64_t kp);
-    /// Diagonal statistics of the first `valid` rows around `shift` (dp): nk (k), s1 and s2 (k × dp).
-    /// xs, x2: scratch of rows × dp; idx, w: scratch of rows.
+    /// The same for transposed log-probabilities (k rows of t_stride), rows a multiple of 8.
+    double (*normalise_t)(double* logp, std::int64_t t_stride, std::int64_t valid, std::int64_t rows,
+                          std::int64_t k);
+    /// Diagonal statistics of the first `valid` rows around `shift` (dp): nk (kp), s1 and s2
+    /// (kp × dp; the responsibilities of padding components are 0). xs, x2: scratch of rows × dp.
     void (*diag_accumulate)(const double* tile, std::int64_t valid, std::int64_t dp, std::int64_t k,
                             std::int64_t kp, const double* resp, const double* shift, double* xs, double* x2,
-                            std::int64_t* idx, double* w, double* nk, double* s1, double* s2);
-    /// Full statistics of one component (responsibilities resp[i * kp]) around `shift` (dp): nk (1),
-    /// s1 (dp), the upper block triangle of s2 (dp × dp). z: scratch of rows × dp; w: of rows.
-    void (*full_accumulate)(const double* tile, std::int64_t valid, std::int64_t d, std::int64_t dp,
-                            const double* resp, std::int64_t kp, const double* shift, double* z, double* w,
                             double* nk, double* s1, double* s2);
+    /// Full statistics of one component from the row-major tile (rows × dp, zero beyond d) with
+    /// responsibilities resp[i] around `shift` (dp, zero beyond d): nk (1), s1 (dp), s2 (dp × dp,
+    /// the rows' blocks on or right of the diagonal 8 × 8 blocks). y: scratch of 64 × dp.
+    void (*full_accumulate)(const double* tile, std::int64_t valid, std::int64_t d, std::int64_t dp,
+                            const double* resp, const double* shift, double* y, double* nk, double* s1,
+                            double* s2);
 };
 
 UNSUP_ISA_DECLARE(const GmmKernels& gmm_kernels())
