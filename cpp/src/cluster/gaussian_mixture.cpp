@@ -100,8 +100,8 @@ struct Prepared {
     GmmCovariance cov;
     i64 k, d, kp, dp;
     bool estep;
-    std::vector<double> mu;   // diag: μ p, dp × kp (transposed); full: μ U, k × dp
-    std::vector<double> pc;   // diag: dp × kp (transposed); full: k × dp × dp
+    std::vector<double> mu;   // diag: μ p, k × d; full: μ U, k × dp
+    std::vector<double> pc;   // diag: p, k × d; full: U, k × dp × dp
     std::vector<double> cst;  // kp: log π_j + Σ log diag U_j − (d/2) log 2π; padding −inf
 };
 
@@ -121,15 +121,15 @@ Prepared prepare(const GmmModelView& m, bool estep) {
             require(std::isfinite(m.means[j * d + c]), "means: must be finite");
     }
     if (m.covariance == GmmCovariance::diag) {
-        p.mu.assign(dp * kp, 0.0);
-        p.pc.assign(dp * kp, 0.0);
+        p.mu.assign(k * d, 0.0);
+        p.pc.assign(k * d, 0.0);
         for (i64 j = 0; j < k; ++j) {
             double logdet = 0.0;
             for (i64 c = 0; c < d; ++c) {
                 const double v = m.prec_chol[j * d + c];
                 require(std::isfinite(v) && v > 0.0, "precisions_cholesky: must be finite and positive");
-                p.mu[c * kp + j] = m.means[j * d + c] * v;
-                p.pc[c * kp + j] = v;
+                p.mu[j * d + c] = m.means[j * d + c] * v;
+                p.pc[j * d + c] = v;
                 logdet += std::log(v);
             }
             p.cst[j] = m.log_weights[j] + logdet - 0.5 * static_cast<double>(d) * kLog2Pi;
@@ -171,25 +171,12 @@ struct Scratch {
         a.resize(rows * dp);
         b.resize(rows * dp);
         logp.resize(rows * kp);
-        w.resize(rows);
+        w.resize(std::max<i64>(rows, 64));
     }
 };
 
-/// Rows of a tile, padded: a multiple of 8 (diag) or 32 (full, four row vectors per block).
-i64 padded_rows(const Prepared& p, i64 valid) { return round_up(valid, p.cov == GmmCovariance::diag ? 8 : 32); }
-
-/// The E-step of one tile: log π_j + log N_ij into s.logp (diag: rows × kp, padding −inf;
-/// full: k × rows, transposed, after s.xt has been filled by transpose_tile).
-void tile_log_prob(const Prepared& p, i64 rows, Scratch& s) {
-    const GmmKernels& kern = kernels();
-    if (p.cov == GmmCovariance::diag) {
-        kern.diag_logp(s.tile.data(), rows, p.d, p.dp, p.kp, p.mu.data(), p.pc.data(), p.cst.data(), s.logp.data());
-        return;
-    }
-    for (i64 j = 0; j < p.k; ++j)
-        kern.full_logp(s.xt.data(), rows, rows, p.d, p.dp, p.pc.data() + j * p.dp * p.dp, p.mu.data() + j * p.dp,
-                       p.cst[j], s.logp.data() + j * rows);
-}
+/// Rows of a tile, padded to a multiple of 32 (four row vectors per block of the E-step).
+i64 padded_rows(i64 valid) { return round_up(valid, 32); }
 
 /// s.xt (dp × rows) = the tile transposed, rows d..dp zero.
 void transpose_tile(const Prepared& p, i64 rows, Scratch& s) {
@@ -197,6 +184,19 @@ void transpose_tile(const Prepared& p, i64 rows, Scratch& s) {
         for (i64 c = 0; c < p.d; ++c)
             for (i64 i = i0; i < i0 + 8; ++i) s.xt[c * rows + i] = s.tile[i * p.dp + c];
     std::fill(s.xt.begin() + p.d * rows, s.xt.begin() + p.dp * rows, 0.0);
+}
+
+/// The E-step of one tile (after transpose_tile): log π_j + log N_ij into s.logp, transposed
+/// (k rows of `rows`).
+void tile_log_prob(const Prepared& p, i64 rows, Scratch& s) {
+    const GmmKernels& kern = kernels();
+    if (p.cov == GmmCovariance::diag) {
+        kern.diag_logp(s.xt.data(), rows, rows, p.d, p.k, p.mu.data(), p.pc.data(), p.cst.data(), s.logp.data());
+        return;
+    }
+    for (i64 j = 0; j < p.k; ++j)
+        kern.full_logp(s.xt.data(), rows, rows, p.d, p.dp, p.pc.data() + j * p.dp * p.dp, p.mu.data() + j * p.dp,
+                       p.cst[j], s.logp.data() + j * rows);
 }
 
 /// One chunk's statistics (padded layout) in a buffer of its own.
@@ -270,35 +270,34 @@ void gmm_accumulate(const GmmData& x, const GmmModelView& model, const GmmRespon
         const i64 end = std::min(n, (chunk + 1) * kChunkRows);
         for (i64 row0 = chunk * kChunkRows; row0 < end; row0 += rows_per_tile) {
             const i64 valid = std::min(rows_per_tile, end - row0);
-            const i64 rows = padded_rows(p, valid);
+            const i64 rows = padded_rows(valid);
             fill_tile(x, row0, valid, rows, dp, s.tile.data());
-            if (!diag) transpose_tile(p, rows, s);
-            double* r = s.logp.data();
-            // diag: r[i * kp + j]; full: r[j * rows + i]
-            const i64 row_step = diag ? kp : 1, comp_step = diag ? 1 : rows;
+            double* r = s.logp.data();  // responsibilities, transposed: r[j * rows + i]
             switch (resp.source) {
                 case GmmResponsibilities::Source::estep:
+                    transpose_tile(p, rows, s);
                     tile_log_prob(p, rows, s);
-                    out.log_likelihood += diag ? kern.normalise(r, valid, rows, kp)
-                                               : kern.normalise_t(r, rows, valid, rows, k);
+                    out.log_likelihood += kern.normalise_t(r, rows, valid, rows, k);
+                    std::fill(r + k * rows, r + kp * rows, 0.0);
                     break;
                 case GmmResponsibilities::Source::dense:
                     std::fill(r, r + rows * kp, 0.0);
                     for (i64 i = 0; i < valid; ++i)
-                        for (i64 j = 0; j < k; ++j) r[i * row_step + j * comp_step] = resp.dense[(row0 + i) * k + j];
+                        for (i64 j = 0; j < k; ++j) r[j * rows + i] = resp.dense[(row0 + i) * k + j];
                     break;
                 case GmmResponsibilities::Source::labels:
                     std::fill(r, r + rows * kp, 0.0);
-                    for (i64 i = 0; i < valid; ++i) r[i * row_step + resp.labels[row0 + i] * comp_step] = 1.0;
+                    for (i64 i = 0; i < valid; ++i) r[resp.labels[row0 + i] * rows + i] = 1.0;
                     break;
             }
             if (diag) {
-                kern.diag_accumulate(s.tile.data(), valid, dp, k, kp, r, shift.data(), s.a.data(), s.b.data(),
+                kern.diag_accumulate(s.tile.data(), valid, dp, k, r, rows, shift.data(), s.a.data(), s.b.data(),
                                      out.nk.data(), out.s1.data(), out.s2.data());
             } else {
                 for (i64 j = 0; j < k; ++j)
                     kern.full_accumulate(s.tile.data(), valid, d, dp, r + j * rows, shift.data() + j * dp,
-                                         s.a.data(), out.nk.data() + j, out.s1.data() + j * dp,
+                                         s.a.data(), s.w.data(), s.b.data(), out.nk.data() + j,
+                                         out.s1.data() + j * dp,
                                          out.s2.data() + j * dp * dp);
             }
         }
@@ -348,17 +347,12 @@ void gmm_weighted_log_prob(const GmmData& x, const GmmModelView& model, double* 
         const i64 end = std::min(n, (static_cast<i64>(chunk) + 1) * kChunkRows);
         for (i64 row0 = static_cast<i64>(chunk) * kChunkRows; row0 < end; row0 += rows_per_tile) {
             const i64 valid = std::min(rows_per_tile, end - row0);
-            const i64 rows = padded_rows(p, valid);
+            const i64 rows = padded_rows(valid);
             fill_tile(x, row0, valid, rows, dp, s.tile.data());
-            if (p.cov == GmmCovariance::full) transpose_tile(p, rows, s);
+            transpose_tile(p, rows, s);
             tile_log_prob(p, rows, s);
-            if (p.cov == GmmCovariance::diag) {
-                for (i64 i = 0; i < valid; ++i)
-                    std::copy(s.logp.data() + i * kp, s.logp.data() + i * kp + k, out + (row0 + i) * k);
-            } else {
-                for (i64 i = 0; i < valid; ++i)
-                    for (i64 j = 0; j < k; ++j) out[(row0 + i) * k + j] = s.logp[j * rows + i];
-            }
+            for (i64 i = 0; i < valid; ++i)
+                for (i64 j = 0; j < k; ++j) out[(row0 + i) * k + j] = s.logp[j * rows + i];
         }
     });
 }
