@@ -164,8 +164,11 @@ Prepared prepare(const GmmModelView& m, bool estep) {
 /// Scratch of one worker: the row-major tile (rows × dp), its transpose for "full" (dp × rows),
 /// log-probabilities / responsibilities (diag: rows × kp; full: k × rows), M-step buffers.
 struct Scratch {
-    std::vector<double> tile, xt, a, b, logp, w;
+    std::vector<double> tile, xt, a, b, logp, w, w2;
+    std::vector<i64> idx;
     void reserve(i64 rows, i64 dp, i64 kp) {
+        idx.resize(rows);
+        w2.resize(rows);
         tile.resize(rows * dp);
         xt.resize(rows * dp);
         a.resize(rows * dp);
@@ -292,7 +295,7 @@ void gmm_accumulate(const GmmData& x, const GmmModelView& model, const GmmRespon
             }
             if (diag) {
                 kern.diag_accumulate(s.tile.data(), valid, dp, k, r, rows, shift.data(), s.a.data(), s.b.data(),
-                                     out.nk.data(), out.s1.data(), out.s2.data());
+                                     s.idx.data(), s.w2.data(), out.nk.data(), out.s1.data(), out.s2.data());
             } else {
                 for (i64 j = 0; j < k; ++j)
                     kern.full_accumulate(s.tile.data(), valid, d, dp, r + j * rows, shift.data() + j * dp,

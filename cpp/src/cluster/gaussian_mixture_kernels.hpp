@@ -25,10 +25,10 @@ struct GmmKernels {
                           std::int64_t k);
     /// Diagonal statistics of the first `valid` rows of the row-major tile around `shift` (dp),
     /// responsibilities transposed (rows of t_stride, kp of them, zero beyond k): nk (k), s1 and s2
-    /// (kp × dp). xs, x2: scratch of rows × dp.
+    /// (kp × dp). xs, x2: scratch of rows × dp; idx, w: of rows.
     void (*diag_accumulate)(const double* tile, std::int64_t valid, std::int64_t dp, std::int64_t k,
                             const double* resp, std::int64_t t_stride, const double* shift, double* xs, double* x2,
-                            double* nk, double* s1, double* s2);
+                            std::int64_t* idx, double* w, double* nk, double* s1, double* s2);
     /// Full statistics of one component from the row-major tile (rows × dp, zero beyond d) with
     /// responsibilities resp[i] around `shift` (dp, zero beyond d): nk (1), s1 (dp), s2 (dp × dp,
     /// the rows' blocks on or right of the diagonal 8 × 8 blocks). resp is read up to `valid`
