@@ -7,8 +7,7 @@ import numpy.typing as npt
 class cluster:
     @staticmethod
     def isa() -> str: ...
-    @staticmethod
-    def gmm_chunk_rows() -> int: ...
+    GMM_CHUNK_ROWS: int
     @staticmethod
     def gmm_accumulate(x: npt.ArrayLike, indices: Any, indptr: Any, n_cols: int, covariance_type: str,
                        n_components: int, log_weights: Any, means: Any, precisions_cholesky: Any, shift: Any,

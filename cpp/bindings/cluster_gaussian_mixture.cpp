@@ -11,9 +11,11 @@ namespace {
 
 using cluster::GmmCovariance;
 
+/// Whether `a` holds native T values (by equivalence: an equal dtype need not be the same object,
+/// e.g. for arrays read from a memmap).
 template <class T>
 bool holds(const py::array& a) {
-    return a.dtype().is(py::dtype::of<T>());
+    return py::isinstance<py::array_t<T>>(a);
 }
 
 /// A view of X: `x` is the dense matrix, or the CSR values when indptr is given.
@@ -40,7 +42,9 @@ cluster::GmmData data_view(const py::array& x, const py::object& indices, const 
                 "X: indptr must be 1-d, contiguous and non-empty");
         require(ind.ndim() == 1 && ind.shape(0) == x.shape(0) && (ind.flags() & py::array::c_style) != 0,
                 "X: indices must be 1-d, contiguous, as long as the values");
-        require(ptr.dtype().is(ind.dtype()), "X: indptr and indices must share one integer dtype");
+        require((holds<std::int64_t>(ptr) && holds<std::int64_t>(ind)) ||
+                    (holds<std::int32_t>(ptr) && holds<std::int32_t>(ind)),
+                "X: indptr and indices must share one integer dtype (int32 or int64)");
         v.wide_index = holds<std::int64_t>(ind);
         require(v.wide_index || holds<std::int32_t>(ind), "X: indices must be int32 or int64");
         v.sparse = true;
@@ -80,8 +84,8 @@ double* inout(const py::array& a, std::int64_t size, const char* name) {
 }  // namespace
 
 void bind_gaussian_mixture(py::module_& m) {
-    m.def("gmm_chunk_rows", &cluster::gmm_chunk_rows,
-          "Rows per chunk of the fixed grid on which the Gaussian-mixture statistics are reduced.");
+    // Rows per chunk of the fixed grid on which the Gaussian-mixture statistics are reduced.
+    m.attr("GMM_CHUNK_ROWS") = cluster::gmm_chunk_rows();
     m.def(
         "gmm_accumulate",
         [](const py::array& x, const py::object& indices, const py::object& indptr, std::int64_t n_cols,
