@@ -189,6 +189,18 @@ void transpose_tile(const Prepared& p, i64 rows, Scratch& s) {
     std::fill(s.xt.begin() + p.d * rows, s.xt.begin() + p.dp * rows, 0.0);
 }
 
+/// Rows [row0, row0 + valid) of X into s.tile and, when `transposed`, s.xt (zero padded).
+void load_rows(const GmmData& x, const Prepared& p, i64 row0, i64 valid, i64 rows, bool transposed, Scratch& s) {
+    if (transposed && !x.sparse && x.col_stride == 1) {
+        const std::size_t item = x.single ? 4 : 8;
+        const char* base = static_cast<const char*>(x.values) + static_cast<std::size_t>(row0 * x.row_stride) * item;
+        kernels().load_tile(base, x.single, x.row_stride, valid, rows, p.d, p.dp, s.tile.data(), s.xt.data());
+        return;
+    }
+    fill_tile(x, row0, valid, rows, p.dp, s.tile.data());
+    if (transposed) transpose_tile(p, rows, s);
+}
+
 /// The E-step of one tile (after transpose_tile): log π_j + log N_ij into s.logp, transposed
 /// (k rows of `rows`).
 void tile_log_prob(const Prepared& p, i64 rows, Scratch& s) {
@@ -274,11 +286,10 @@ void gmm_accumulate(const GmmData& x, const GmmModelView& model, const GmmRespon
         for (i64 row0 = chunk * kChunkRows; row0 < end; row0 += rows_per_tile) {
             const i64 valid = std::min(rows_per_tile, end - row0);
             const i64 rows = padded_rows(valid);
-            fill_tile(x, row0, valid, rows, dp, s.tile.data());
+            load_rows(x, p, row0, valid, rows, estep, s);
             double* r = s.logp.data();  // responsibilities, transposed: r[j * rows + i]
             switch (resp.source) {
                 case GmmResponsibilities::Source::estep:
-                    transpose_tile(p, rows, s);
                     tile_log_prob(p, rows, s);
                     out.log_likelihood += kern.normalise_t(r, rows, valid, rows, k);
                     std::fill(r + k * rows, r + kp * rows, 0.0);
@@ -351,8 +362,7 @@ void gmm_weighted_log_prob(const GmmData& x, const GmmModelView& model, double* 
         for (i64 row0 = static_cast<i64>(chunk) * kChunkRows; row0 < end; row0 += rows_per_tile) {
             const i64 valid = std::min(rows_per_tile, end - row0);
             const i64 rows = padded_rows(valid);
-            fill_tile(x, row0, valid, rows, dp, s.tile.data());
-            transpose_tile(p, rows, s);
+            load_rows(x, p, row0, valid, rows, true, s);
             tile_log_prob(p, rows, s);
             for (i64 i = 0; i < valid; ++i)
                 for (i64 j = 0; j < k; ++j) out[(row0 + i) * k + j] = s.logp[j * rows + i];

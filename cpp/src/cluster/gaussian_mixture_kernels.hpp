@@ -11,6 +11,11 @@
 namespace unsup::cluster {
 
 struct GmmKernels {
+    /// Rows [0, valid) of a dense X (rows `row_stride` elements apart, unit column stride; float32
+    /// when `single`, else float64) into the row-major tile (rows × dp) and the transposed tile xt
+    /// (dp × rows), both zero padded; rows a multiple of 8.
+    void (*load_tile)(const void* base, bool single, std::int64_t row_stride, std::int64_t valid, std::int64_t rows,
+                      std::int64_t d, std::int64_t dp, double* tile, double* xt);
     /// logp[j * t_stride + i] = cst[j] − ½ Σ_c (x_ic p_jc − μ_jc p_jc)² from the transposed tile xt
     /// (row c of the tile's columns at xt + c * t_stride), rows a multiple of 32; p and mu_p: k × d.
     void (*diag_logp)(const double* xt, std::int64_t t_stride, std::int64_t rows, std::int64_t d, std::int64_t k,
