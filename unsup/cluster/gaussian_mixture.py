@@ -265,6 +265,17 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     n_samples_seen_ : int
         Rows summarised by the ``partial_fit`` running totals (``fit``: rows of X).
 
+    Notes
+    -----
+    Responsibilities below ``2**-200`` (about 6e-61) are set to 0 and skipped by the M-step: fewer
+    than ``2**100`` of them change a component's mass by less than ``2**-100``, far below the
+    float64 resolution of the ``10 ε`` floor added to every mass, and a row's log-sum-exp (a sum
+    of at least 1) not at all. On well-separated data most responsibilities are such, and the
+    M-step then costs a fraction of the E-step.
+
+    Memory: besides X (never copied), one float64 tile per thread and the statistics of at most
+    ``max(4 MiB, 3% of X)`` worth of chunks at a time.
+
     Examples
     --------
     >>> import numpy as np
