@@ -26,6 +26,16 @@ class cluster:
     @staticmethod
     def soft_spherical_pass(X: Any, sample_weight: Any, centres: np.ndarray, kappa: float,
                             return_responsibilities: bool, n_jobs: int) -> Tuple[np.ndarray, np.ndarray, float, Any]: ...
+    GMM_CHUNK_ROWS: int
+    @staticmethod
+    def gmm_accumulate(x: npt.ArrayLike, indices: Any, indptr: Any, n_cols: int, covariance_type: str,
+                       n_components: int, log_weights: Any, means: Any, precisions_cholesky: Any, shift: Any,
+                       nk: np.ndarray, s1: np.ndarray, s2: np.ndarray, log_likelihood: np.ndarray,
+                       responsibilities: Any = None, labels: Any = None, n_jobs: int = 1) -> None: ...
+    @staticmethod
+    def gmm_weighted_log_prob(x: npt.ArrayLike, indices: Any, indptr: Any, n_cols: int, covariance_type: str,
+                              log_weights: Any, means: Any, precisions_cholesky: Any,
+                              n_jobs: int = 1) -> np.ndarray: ...
 
 class graph:
     @staticmethod

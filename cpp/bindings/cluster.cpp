@@ -6,12 +6,14 @@ namespace unsup::bindings {
 
 void bind_kmeans(py::module_& m);
 void bind_routing(py::module_& m);
+void bind_gaussian_mixture(py::module_& m);
 
 void bind_cluster(py::module_& m) {
     m.def("isa", [] { return std::string(cluster::isa_name(cluster::running_isa())); },
           "The instruction set the clustering kernels run with on this CPU.");
     bind_kmeans(m);
     bind_routing(m);
+    bind_gaussian_mixture(m);
 }
 
 }  // namespace unsup::bindings
