@@ -246,8 +246,8 @@ def test_bad_input_is_refused():
         y[3, 1] = bad
         with pytest.raises(ValueError):
             GaussianMixture(2).fit(y)
-    with pytest.raises(ValueError, match="kmeans"):
-        GaussianMixture(2, init_params="kmeans").fit(x)
+    with pytest.raises(ValueError, match="init_params"):
+        GaussianMixture(2, init_params="k-medoids").fit(x)
     with pytest.raises(ValueError, match="covariance_type"):
         GaussianMixture(2, covariance_type="tied").fit(x)
     with pytest.raises(ValueError, match="weights_init"):
@@ -425,3 +425,16 @@ def test_m_step_from_statistics_avoids_cancellation():
                                  stats.s2, stats.log_likelihood, responsibilities=resp)
     params = _m_step(stats, "full", 0.0)
     np.testing.assert_allclose(params.covariances[0], np.cov(x.T, bias=True), rtol=1e-9)
+
+
+@pytest.mark.parametrize("covariance_type", ["diag", "full"])
+def test_kmeans_start_finds_planted_components(covariance_type):
+    from sklearn.metrics import adjusted_rand_score
+
+    rng = np.random.default_rng(4)
+    centres = rng.normal(scale=10.0, size=(3, 4))
+    truth = np.repeat(np.arange(3), 100)
+    x = centres[truth] + rng.normal(size=(300, 4))
+    gm = GaussianMixture(3, covariance_type=covariance_type, init_params="kmeans", random_state=0).fit(x)
+    assert adjusted_rand_score(truth, gm.predict(x)) == 1.0
+    assert gm.converged_

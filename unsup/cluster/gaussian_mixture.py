@@ -23,7 +23,7 @@ __all__ = ["GaussianMixture"]
 logger = logging.getLogger("unsup")
 
 _COVARIANCE_TYPES = ("full", "diag")
-_INIT_PARAMS = ("k-means++", "random", "random_from_data")
+_INIT_PARAMS = ("kmeans", "k-means++", "random", "random_from_data")
 # Added to every component's responsibility mass so that an empty component divides 0 by a
 # positive number instead of by zero.
 _MASS_FLOOR = 10 * np.finfo(np.float64).eps
@@ -217,8 +217,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         EM iterations per initialisation (0: initialise only).
     n_init : int, default=1
         Initialisations; the one with the largest final lower bound is kept.
-    init_params : {"k-means++", "random", "random_from_data"}, default="k-means++"
-        Starting responsibilities. ``"k-means++"``: D²-seeded centres, every row assigned to its
+    init_params : {"kmeans", "k-means++", "random", "random_from_data"}, default="k-means++"
+        Starting responsibilities. ``"kmeans"``: the centres of :class:`unsup.cluster.KMeans`
+        (k-means|| seeding and Lloyd to convergence), every row assigned to its nearest centre.
+        ``"k-means++"``: D²-seeded centres, every row assigned to its
         nearest centre (hard responsibilities). ``"random_from_data"``: centres drawn uniformly
         among the rows, then the same hard assignment. ``"random"``: responsibilities drawn
         uniformly at random and normalised per row. The initial parameters are the M-step of
@@ -315,9 +317,6 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         check_real(self.reg_covar, "reg_covar", low=0.0)
         check_positive_int(self.max_iter, "max_iter", minimum=0)
         check_positive_int(self.n_init, "n_init")
-        if self.init_params == "kmeans":
-            raise ValueError("init_params='kmeans' is not available yet (it needs unsup.cluster.KMeans); "
-                             f"use one of {_INIT_PARAMS}")
         if self.init_params not in _INIT_PARAMS:
             raise ValueError(f"init_params must be one of {_INIT_PARAMS}, got {self.init_params!r}")
         check_n_jobs(self.n_jobs)
@@ -389,7 +388,13 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 resp /= resp.sum(axis=1, keepdims=True)
                 self._pass(X, None, stats, n_jobs, responsibilities=resp)
             else:
-                if self.init_params == "k-means++":
+                if self.init_params == "kmeans":
+                    from unsup.cluster.kmeans import KMeans
+
+                    seed = int(rng.integers(0, 2**31 - 1))
+                    km = KMeans(k, n_init=1, random_state=seed, n_jobs=n_jobs).fit(X)
+                    centres = km.cluster_centers_.astype(np.float64)
+                elif self.init_params == "k-means++":
                     centres = _kmeans_plus_plus(X, k, rng)
                 else:
                     centres = np.array([_row(X, int(i)) for i in rng.choice(n, size=k, replace=False)])
