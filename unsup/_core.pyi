@@ -24,6 +24,9 @@ class cluster:
     @staticmethod
     def all_distances(X: Any, centres: np.ndarray, metric: str, n_jobs: int) -> np.ndarray: ...
     @staticmethod
+    def farthest_rows(X: Any, centres: np.ndarray, metric: str, labels: np.ndarray, count: int,
+                      n_jobs: int) -> Tuple[np.ndarray, np.ndarray]: ...
+    @staticmethod
     def soft_spherical_pass(X: Any, sample_weight: Any, centres: np.ndarray, kappa: float,
                             return_responsibilities: bool, n_jobs: int) -> Tuple[np.ndarray, np.ndarray, float, Any]: ...
     GMM_CHUNK_ROWS: int

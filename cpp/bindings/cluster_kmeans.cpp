@@ -185,6 +185,25 @@ py::tuple soft(const py::object& x, const py::object& weights, const py::array& 
     return py::make_tuple(sums, cluster_weights, objective, resp);
 }
 
+template <class T>
+py::tuple farthest(const py::object& x, const py::array& centres_arr, const std::string& metric,
+                   const py::array_t<std::int32_t>& labels, std::int64_t count, int n_jobs) {
+    const Rows<T> rows = rows_of<T>(x);
+    std::int64_t k = 0;
+    const T* centres = centres_of<T>(centres_arr, rows.d, k);
+    require(labels.ndim() == 1 && labels.shape(0) == rows.n && (labels.flags() & py::array::c_style),
+            "labels must be a C-contiguous int32 array with one entry per row");
+    const std::int32_t* lab = labels.data();
+    const Metric m = metric_of(metric);
+    std::vector<std::int64_t> ids;
+    std::vector<double> dist;
+    without_gil([&](const StopToken& stop) {
+        cluster::farthest_rows<T>(rows, centres, k, m, lab, count, ids, dist, n_jobs, stop);
+        return 0;
+    });
+    return py::make_tuple(to_numpy(ids), to_numpy(dist));
+}
+
 }  // namespace
 
 void bind_kmeans(py::module_& m) {
@@ -211,6 +230,15 @@ void bind_kmeans(py::module_& m) {
         },
         py::arg("X"), py::arg("rows"), py::arg("centres"), py::arg("metric"), py::arg("n_jobs"),
         "Nearest centre and squared distance (cosine: 1 - cos) of the given rows (None: all).");
+    m.def(
+        "farthest_rows",
+        [](const py::object& x, const py::array& centres, const std::string& metric,
+           const py::array_t<std::int32_t>& labels, std::int64_t count, int n_jobs) {
+            return is_single(x) ? farthest<float>(x, centres, metric, labels, count, n_jobs)
+                                : farthest<double>(x, centres, metric, labels, count, n_jobs);
+        },
+        py::arg("X"), py::arg("centres"), py::arg("metric"), py::arg("labels"), py::arg("count"), py::arg("n_jobs"),
+        "The count rows farthest from their own centre: (rows, distances), farthest first, ties by row order.");
     m.def(
         "all_distances",
         [](const py::object& x, const py::array& centres, const std::string& metric, int n_jobs) -> py::array {

@@ -162,8 +162,12 @@ def relocate_empty(X, data: CoreRows, centres: np.ndarray, sums: np.ndarray, mas
     empty = np.flatnonzero(mass <= 0)
     if empty.size == 0:
         return moved
-    _, dist = _core.cluster.nearest_centres(data, None, centres, metric, n_jobs)
-    order = np.argsort(-dist.astype(np.float64), kind="stable")
+    # The farthest rows, a few more than the empty clusters (some may not be movable); all rows
+    # only if those run out. Never an n-long array (the extra memory stays a few % of X).
+    count = min(labels.size, 4 * empty.size + 16)
+    order, _ = _core.cluster.farthest_rows(data, centres, metric, labels, count, n_jobs)
+    if count < labels.size and _movable(order, labels, mass, weights) < empty.size:
+        order, _ = _core.cluster.farthest_rows(data, centres, metric, labels, labels.size, n_jobs)
     taken = 0
     for e in empty:
         while taken < order.size:
@@ -187,6 +191,13 @@ def relocate_empty(X, data: CoreRows, centres: np.ndarray, sums: np.ndarray, mas
         labels[row] = e
         moved.append(row)
     return moved
+
+
+def _movable(rows: np.ndarray, labels: np.ndarray, mass: np.ndarray, weights: Optional[np.ndarray]) -> int:
+    """How many of `rows` relocate_empty could take (a lower bound: masses shrink as it goes)."""
+    w = np.ones(rows.size) if weights is None else weights[rows].astype(np.float64)
+    old = labels[rows]
+    return int(np.sum((old >= 0) & (w > 0) & (mass[np.maximum(old, 0)] > w)))
 
 
 def centres_from_sums(sums: np.ndarray, mass: np.ndarray, previous: np.ndarray, metric: str, center: str,
@@ -278,9 +289,20 @@ def lloyd(X, centres: np.ndarray, weights: Optional[np.ndarray], metric: str, n_
         if shift <= tol:
             break
     scored = directions(centres) if metric == "cosine" else centres
-    del labels, lower  # the final labels replace them: never two label arrays at once
-    labels, dist = _core.cluster.nearest_centres(data, None, scored, metric, n_jobs)
-    return centres, labels, weighted_sum(dist, weights), iterations
+    del lower
+    # The final labels and objective by one more pass into the same label array (no n-long
+    # distances); its sums are not needed.
+    _, _, objective, _, _ = _core.cluster.lloyd_pass(data, weights, scored, metric, labels, n_jobs)
+    return centres, labels, objective, iterations
+
+
+def assign(data: CoreRows, weights: Optional[np.ndarray], scored: np.ndarray, metric: str, n: int,
+           n_jobs: int) -> Tuple[np.ndarray, float]:
+    """Labels at the given centres and the (weighted) objective there, by one pass (the same
+    arithmetic as the fit's own objective)."""
+    labels = np.full(n, -1, dtype=np.int32)
+    _, _, objective, _, _ = _core.cluster.lloyd_pass(data, weights, scored, metric, labels, n_jobs)
+    return labels, objective
 
 
 def weighted_sum(values: np.ndarray, weights: Optional[np.ndarray]) -> float:

@@ -301,8 +301,7 @@ default="k-means||"
                                                          self._metric, self._center, centres.dtype)
         self.n_iter_ += 1
         scored = _lloyd.directions(self.cluster_centers_) if self._metric == "cosine" else self.cluster_centers_
-        self.labels_, dist = _core.cluster.nearest_centres(data, None, scored, self._metric, n_jobs)
-        self.inertia_ = _lloyd.weighted_sum(dist, weights)
+        self.labels_, self.inertia_ = _lloyd.assign(data, weights, scored, self._metric, X.shape[0], n_jobs)
         return self
 
     # ------------------------------------------------------------------ using the fit
@@ -346,8 +345,8 @@ default="k-means||"
         """Minus the (weighted) sum of squared distances to the nearest centre (cosine: of 1 − cos)."""
         data, scored, X = self._prepared(X)
         weights = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        _, dist = _core.cluster.nearest_centres(data, None, scored, self._metric, check_n_jobs(self.n_jobs))
-        return -_lloyd.weighted_sum(dist, weights)
+        _, objective = _lloyd.assign(data, weights, scored, self._metric, X.shape[0], check_n_jobs(self.n_jobs))
+        return -objective
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -135,8 +135,7 @@ n_jobs, verbose
                                 iteration, objective, shift)
                 if shift <= float(self.tol):
                     break
-            _, dist = _core.cluster.nearest_centres(data, None, _lloyd.directions(centres), "cosine", n_jobs)
-            inertia = _lloyd.weighted_sum(dist, weights)
+            _, inertia = _lloyd.assign(data, weights, _lloyd.directions(centres), "cosine", X.shape[0], n_jobs)
             if best is None or inertia < best[1]:
                 best = (centres, inertia, iterations)
         self.cluster_centers_, self.inertia_, self.n_iter_ = best

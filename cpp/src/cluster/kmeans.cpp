@@ -393,6 +393,70 @@ double soft_spherical_pass(const Rows<T>& x, const T* weights, const T* centres,
     return total;
 }
 
+template <class T>
+void farthest_rows(const Rows<T>& x, const T* centres, std::int64_t k, Metric metric, const std::int32_t* labels,
+                   std::int64_t count, std::vector<std::int64_t>& rows, std::vector<double>& distances, int n_jobs,
+                   const StopToken& stop) {
+    x.validate("X");
+    check_centres(centres, k, x.d);
+    for (std::int64_t i = 0; i < x.n; ++i) require(labels[i] >= -1 && labels[i] < k, "labels: out of range");
+    count = std::clamp<std::int64_t>(count, 0, x.n);
+    const bool cosine = metric == Metric::cosine;
+    const auto& kk = kernels_of<T>(kmeans_kernels_for_cpu());
+    const std::int64_t d = x.d, per_chunk = chunk_rows<T>(d), n_chunks = (x.n + per_chunk - 1) / per_chunk;
+    using Entry = std::pair<double, std::int64_t>;
+    // Larger distance first, then the smaller row index.
+    const auto before = [](const Entry& a, const Entry& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); };
+    std::vector<std::vector<Entry>> tops(static_cast<std::size_t>(n_chunks));
+    parallel_for(static_cast<std::size_t>(n_chunks), n_jobs, [&](std::size_t chunk) {
+        if (chunk % 16 == 0) stop.check();
+        const std::int64_t r0 = static_cast<std::int64_t>(chunk) * per_chunk, r1 = std::min(x.n, r0 + per_chunk);
+        const std::int64_t m = r1 - r0;
+        std::vector<double> dist(static_cast<std::size_t>(m));
+        if (!x.sparse() && !cosine) {
+            std::vector<std::int32_t> own(labels + r0, labels + r1);
+            for (auto& l : own) l = std::max(l, 0);
+            kk.own_distances(x.dense + r0 * d, m, d, centres, own.data(), dist.data());
+        } else {
+            std::vector<double> norm(static_cast<std::size_t>(m));
+            norms_of(x, r0, r1, cosine, norm.data());
+            for (std::int64_t r = r0; r < r1; ++r) {
+                const T* c = centres + static_cast<std::int64_t>(std::max(labels[r], 0)) * d;
+                double dot = 0.0, cc = 0.0;
+                if (x.sparse()) {
+                    for (std::int64_t e = x.indptr[r]; e < x.indptr[r + 1]; ++e)
+                        dot += static_cast<double>(x.csr_data[e]) * c[x.indices[e]];
+                } else {
+                    for (std::int64_t t = 0; t < d; ++t) dot += static_cast<double>(x.dense[r * d + t]) * c[t];
+                }
+                for (std::int64_t t = 0; t < d; ++t) cc += static_cast<double>(c[t]) * c[t];
+                const double nrm = norm[r - r0];
+                dist[r - r0] = cosine ? (nrm > 0.0 ? 1.0 - dot / (nrm * std::sqrt(cc)) : 0.0)
+                                      : std::max(0.0, nrm - 2.0 * dot + cc);
+            }
+        }
+        std::vector<Entry> entries;
+        entries.reserve(static_cast<std::size_t>(m));
+        for (std::int64_t i = 0; i < m; ++i)
+            if (labels[r0 + i] >= 0) entries.emplace_back(dist[i], r0 + i);
+        const std::size_t keep = std::min<std::size_t>(entries.size(), static_cast<std::size_t>(count));
+        std::partial_sort(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(keep), entries.end(), before);
+        entries.resize(keep);
+        tops[chunk] = std::move(entries);
+    });
+    stop.check();
+    std::vector<Entry> all;
+    for (auto& t : tops) all.insert(all.end(), t.begin(), t.end());
+    const std::size_t keep = std::min<std::size_t>(all.size(), static_cast<std::size_t>(count));
+    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(), before);
+    rows.resize(keep);
+    distances.resize(keep);
+    for (std::size_t i = 0; i < keep; ++i) {
+        distances[i] = all[i].first;
+        rows[i] = all[i].second;
+    }
+}
+
 #define UNSUP_KMEANS_INSTANTIATE(T)                                                                                 \
     template void Rows<T>::validate(const char*) const;                                                             \
     template std::int64_t chunk_rows<T>(std::int64_t);                                                              \
@@ -402,7 +466,10 @@ double soft_spherical_pass(const Rows<T>& x, const T* weights, const T* centres,
                                      Metric, std::int32_t*, T*, int, const StopToken&);                             \
     template void all_distances<T>(const Rows<T>&, const T*, std::int64_t, Metric, T*, int, const StopToken&);      \
     template double soft_spherical_pass<T>(const Rows<T>&, const T*, const T*, std::int64_t, double, double*,       \
-                                           double*, T*, int, const StopToken&);
+                                           double*, T*, int, const StopToken&);                                      \
+    template void farthest_rows<T>(const Rows<T>&, const T*, std::int64_t, Metric, const std::int32_t*,             \
+                                   std::int64_t, std::vector<std::int64_t>&, std::vector<double>&, int,            \
+                                   const StopToken&);
 UNSUP_KMEANS_INSTANTIATE(float)
 UNSUP_KMEANS_INSTANTIATE(double)
 #undef UNSUP_KMEANS_INSTANTIATE

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "unsup/common.hpp"
 
@@ -89,6 +90,14 @@ template <class T>
 double soft_spherical_pass(const Rows<T>& x, const T* weights, const T* centres, std::int64_t k, double kappa,
                            double* sums, double* cluster_weights, T* responsibilities, int n_jobs,
                            const StopToken& stop);
+
+/// The `count` rows farthest from their own centre (labels[i]; rows with label -1 skipped):
+/// distances (squared Euclidean, or 1 − cos) in decreasing order, ties by row order. Memory is
+/// O(count × chunks), never O(n): this is what the relocation of empty clusters reads.
+template <class T>
+void farthest_rows(const Rows<T>& x, const T* centres, std::int64_t k, Metric metric, const std::int32_t* labels,
+                   std::int64_t count, std::vector<std::int64_t>& rows, std::vector<double>& distances, int n_jobs,
+                   const StopToken& stop);
 
 /// Rows of a chunk: chunks are the unit of parallel work and of the ordered reduction.
 template <class T>
