@@ -6,6 +6,8 @@ import pytest
 import scipy.sparse as sp
 from sklearn.metrics import adjusted_rand_score
 
+from kmeans_reference import relocate_empty
+
 from unsup import _core
 from unsup.cluster import KMeans
 
@@ -41,21 +43,7 @@ def ref_lloyd(X, init, n_iter, weights=None, dtype=np.float64):
         mass = np.bincount(labels, weights=w, minlength=k)
         sums = np.zeros_like(C)
         np.add.at(sums, labels, w[:, None] * X)
-        order = np.argsort(-dist, kind="stable")
-        taken = 0
-        for e in np.flatnonzero(mass <= 0):
-            while taken < n:
-                row = order[taken]
-                taken += 1
-                if mass[labels[row]] > w[row]:
-                    break
-            else:
-                break
-            old = labels[row]
-            sums[old] -= w[row] * X[row]
-            mass[old] -= w[row]
-            sums[e] = w[row] * X[row]
-            mass[e] = w[row]
+        relocate_empty(labels=labels, rows=X, dist=dist, sums=sums, mass=mass, w=w)
         new = np.where(mass[:, None] > 0, sums / np.where(mass > 0, mass, 1)[:, None], C)
         C = new.astype(dtype).astype(np.float64)
     labels, dist = ref_assign(X, C)

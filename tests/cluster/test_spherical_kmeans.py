@@ -6,6 +6,8 @@ import pytest
 import scipy.sparse as sp
 from sklearn.metrics import adjusted_rand_score
 
+from kmeans_reference import relocate_empty
+
 from unsup.cluster import KMeans, SphericalKMeans
 
 # ---------------------------------------------------------------------------------------------- references
@@ -38,21 +40,7 @@ def ref_hard(X, init, n_iter, center="mean", weights=None, dtype=np.float64):
         mass = np.bincount(labels, weights=w, minlength=k)
         sums = np.zeros_like(C)
         np.add.at(sums, labels, w[:, None] * U)
-        order = np.argsort(-dist, kind="stable")
-        taken = 0
-        for e in np.flatnonzero(mass <= 0):
-            while taken < n:
-                row = order[taken]
-                taken += 1
-                if mass[labels[row]] > w[row]:
-                    break
-            else:
-                break
-            old = labels[row]
-            sums[old] -= w[row] * U[row]
-            mass[old] -= w[row]
-            sums[e] = w[row] * U[row]
-            mass[e] = w[row]
+        relocate_empty(labels=labels, rows=U, dist=dist, sums=sums, mass=mass, w=w)
         new = sums / np.linalg.norm(sums, axis=1, keepdims=True) if center == "mean" else sums
         C = np.where(mass[:, None] > 0, new, C).astype(dtype).astype(np.float64)
     cos = U @ unit(C).T

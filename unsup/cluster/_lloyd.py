@@ -31,7 +31,7 @@ def core_rows(X) -> CoreRows:
 
 
 def take_rows(X, rows: np.ndarray) -> np.ndarray:
-    """Dense copies of the given rows (float64 sums are not needed: they are kept as they are)."""
+    """Dense copies of the given rows (for sparse X, densified), in X's dtype."""
     part = X[rows]
     return np.asarray(part.toarray() if sp.issparse(part) else part)
 
@@ -65,7 +65,7 @@ def kmeans_plusplus(X, k: int, weights: Optional[np.ndarray], rng: np.random.Gen
     first = int(_draw(rng, w, 1)[0])
     centres = [take_rows(X, np.array([first]))[0].astype(dtype)]
     if metric == "cosine":
-        centres[0] = _unit(centres[0])
+        centres[0] = directions(centres[0][None])[0]
     _, dist = _core.cluster.nearest_centres(data, None, np.stack(centres), metric, n_jobs)
     dist = dist.astype(np.float64)
     block = max(1, (1 << 22) // max(1, trials))  # rows per block of the n × trials distances
@@ -73,7 +73,7 @@ def kmeans_plusplus(X, k: int, weights: Optional[np.ndarray], rng: np.random.Gen
         picks = np.unique(_draw(rng, w * dist, trials))
         cand = take_rows(X, picks).astype(dtype)
         if metric == "cosine":
-            cand = _unit_rows(cand)
+            cand = directions(cand)
         cand = np.ascontiguousarray(cand)
         potential = np.zeros(cand.shape[0])
         for start in range(0, n, block):
@@ -105,7 +105,7 @@ def kmeans_parallel(X, k: int, weights: Optional[np.ndarray], rng: np.random.Gen
     first = rows[int(_draw(rng, w, 1)[0])]
     candidates = take_rows(X, np.array([first])).astype(dtype)
     if metric == "cosine":
-        candidates = _unit_rows(candidates)
+        candidates = directions(candidates)
     owner, dist = _core.cluster.nearest_centres(data, rows, candidates, metric, n_jobs)
     dist = dist.astype(np.float64)
     owner = owner.astype(np.int64)
@@ -119,7 +119,7 @@ def kmeans_parallel(X, k: int, weights: Optional[np.ndarray], rng: np.random.Gen
             continue
         new = take_rows(X, chosen).astype(dtype)
         if metric == "cosine":
-            new = _unit_rows(new)
+            new = directions(new)
         near, d_new = _core.cluster.nearest_centres(data, rows, np.ascontiguousarray(new), metric, n_jobs)
         closer = d_new < dist
         dist[closer] = d_new[closer]
@@ -133,24 +133,13 @@ def kmeans_parallel(X, k: int, weights: Optional[np.ndarray], rng: np.random.Gen
         extra = rows[rng.choice(rows.size, size=k - candidates.shape[0], replace=rows.size < k)]
         more = take_rows(X, extra).astype(dtype)
         if metric == "cosine":
-            more = _unit_rows(more)
+            more = directions(more)
         return np.ascontiguousarray(np.vstack([candidates, more]), dtype=dtype)
     centres = kmeans_plusplus(candidates, k, mass, rng, metric, 1)
     small_weight = mass.astype(dtype)
     centres, _, _, _ = lloyd(candidates, centres, small_weight, metric, n_jobs=1, max_iter=30, tol=0.0,
                              center="mean", verbose=0, name="k-means|| reclustering", algorithm="lloyd")
     return centres
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(v))
-    return v / norm if norm > 0 else v
-
-
-def _unit_rows(a: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(a, axis=1, keepdims=True)
-    norms[norms == 0] = 1
-    return (a / norms).astype(a.dtype)
 
 
 def relocate_empty(X, data: CoreRows, centres: np.ndarray, sums: np.ndarray, mass: np.ndarray, labels: np.ndarray,
@@ -304,17 +293,6 @@ def assign(data: CoreRows, weights: Optional[np.ndarray], scored: np.ndarray, me
     _, _, objective, _, _ = _core.cluster.lloyd_pass(data, weights, scored, metric, labels, n_jobs)
     return labels, objective
 
-
-def weighted_sum(values: np.ndarray, weights: Optional[np.ndarray]) -> float:
-    """Σ w·v in float64, in blocks (no float64 copy of a long float32 vector)."""
-    if weights is None:
-        return float(np.sum(values, dtype=np.float64))
-    total = 0.0
-    step = 1 << 16
-    for start in range(0, values.size, step):
-        total += float(np.dot(weights[start:start + step].astype(np.float64),
-                              values[start:start + step].astype(np.float64)))
-    return total
 
 
 def mean_variance(X) -> float:

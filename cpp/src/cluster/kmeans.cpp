@@ -48,22 +48,34 @@ std::int64_t chunks_per_round(std::int64_t n, std::int64_t d, std::int64_t k, st
     return static_cast<std::int64_t>(std::clamp(fit, 2.0, 16.0));
 }
 
-/// Calls fn(chunk, slot, r0, r1) for every chunk, in rounds of `per_round` chunks run on the
-/// threads (slot in [0, per_round) names the chunk's buffer within the round), then
-/// reduce(slot) for the round's chunks in chunk order. Polls `stop` between rounds.
-template <class Fn, class Reduce>
-void in_rounds(std::int64_t n, std::int64_t rows_per_chunk, std::int64_t per_round, int n_jobs, const StopToken& stop,
-               Fn&& fn, Reduce&& reduce) {
+/// The chunked sums of a pass: calls fn(slot, r0, r1, chunk_sums, chunk_weights) for every chunk
+/// of `rows_per_chunk` rows, in rounds of `per_round` chunks run on the threads, each chunk filling
+/// buffers of its own (k × d sums then k weights, zeroed); after a round the buffers are added
+/// into `sums` and `cluster_weights` (overwritten) in chunk order, and done(slot) folds the
+/// caller's per-slot figures in the same order. Polls `stop` between rounds.
+template <class Fn, class Done>
+void sums_in_rounds(std::int64_t n, std::int64_t d, std::int64_t k, std::int64_t rows_per_chunk, std::int64_t per_round,
+                    double* sums, double* cluster_weights, int n_jobs, const StopToken& stop, Fn&& fn, Done&& done) {
+    const std::int64_t stride = k * (d + 1);
+    std::vector<double> buffers(static_cast<std::size_t>(per_round * stride));
+    std::fill(sums, sums + k * d, 0.0);
+    std::fill(cluster_weights, cluster_weights + k, 0.0);
     const std::int64_t n_chunks = (n + rows_per_chunk - 1) / rows_per_chunk;
     for (std::int64_t first = 0; first < n_chunks; first += per_round) {
         stop.check();
         const std::int64_t count = std::min(per_round, n_chunks - first);
         parallel_for(static_cast<std::size_t>(count), n_jobs, [&](std::size_t slot) {
-            const std::int64_t chunk = first + static_cast<std::int64_t>(slot);
-            const std::int64_t r0 = chunk * rows_per_chunk;
-            fn(chunk, static_cast<std::int64_t>(slot), r0, std::min(n, r0 + rows_per_chunk));
+            const std::int64_t r0 = (first + static_cast<std::int64_t>(slot)) * rows_per_chunk;
+            double* chunk_sums = buffers.data() + static_cast<std::int64_t>(slot) * stride;
+            std::fill(chunk_sums, chunk_sums + stride, 0.0);
+            fn(static_cast<std::int64_t>(slot), r0, std::min(n, r0 + rows_per_chunk), chunk_sums, chunk_sums + k * d);
         });
-        for (std::int64_t slot = 0; slot < count; ++slot) reduce(slot);
+        for (std::int64_t slot = 0; slot < count; ++slot) {
+            const double* chunk_sums = buffers.data() + slot * stride;
+            for (std::int64_t i = 0; i < k * d; ++i) sums[i] += chunk_sums[i];
+            for (std::int64_t j = 0; j < k; ++j) cluster_weights[j] += chunk_sums[k * d + j];
+            done(slot);
+        }
     }
     stop.check();
 }
@@ -194,20 +206,14 @@ LloydPass lloyd_pass(const Rows<T>& x, const T* weights, const T* centres, std::
     const auto& kk = kernels_of<T>(kmeans_kernels_for_cpu());
     PackedCentres<T> packed;
     kk.pack(centres, k, x.d, !cosine, packed);
-    const std::int64_t d = x.d, rows = chunk_rows<T>(d), per_round = chunks_per_round(x.n, d, k, sizeof(T));
-    std::vector<double> buffers(static_cast<std::size_t>(per_round * k * (d + 1)));
+    const std::int64_t d = x.d, per_round = chunks_per_round(x.n, d, k, sizeof(T));
     std::vector<double> objective(static_cast<std::size_t>(per_round));
     std::vector<std::int64_t> changed(static_cast<std::size_t>(per_round)), scanned(static_cast<std::size_t>(per_round));
-    std::fill(sums, sums + k * d, 0.0);
-    std::fill(cluster_weights, cluster_weights + k, 0.0);
     LloydPass out;
-    in_rounds(
-        x.n, rows, per_round, n_jobs, stop,
-        [&](std::int64_t, std::int64_t slot, std::int64_t r0, std::int64_t r1) {
+    sums_in_rounds(
+        x.n, d, k, chunk_rows<T>(d), per_round, sums, cluster_weights, n_jobs, stop,
+        [&](std::int64_t slot, std::int64_t r0, std::int64_t r1, double* chunk_sums, double* chunk_weights) {
             const std::int64_t m = r1 - r0;
-            double* chunk_sums = buffers.data() + slot * k * (d + 1);
-            double* chunk_weights = chunk_sums + k * d;
-            std::fill(chunk_sums, chunk_sums + k * (d + 1), 0.0);
             std::vector<std::int32_t> best(static_cast<std::size_t>(m));
             std::vector<T> score(static_cast<std::size_t>(m));
             std::vector<double> norm(static_cast<std::size_t>(m));
@@ -241,9 +247,6 @@ LloydPass lloyd_pass(const Rows<T>& x, const T* weights, const T* centres, std::
             changed[static_cast<std::size_t>(slot)] = moved;
         },
         [&](std::int64_t slot) {
-            const double* chunk_sums = buffers.data() + slot * k * (d + 1);
-            for (std::int64_t i = 0; i < k * d; ++i) sums[i] += chunk_sums[i];
-            for (std::int64_t j = 0; j < k; ++j) cluster_weights[j] += chunk_sums[k * d + j];
             out.objective += objective[static_cast<std::size_t>(slot)];
             out.n_changed += changed[static_cast<std::size_t>(slot)];
             out.n_scanned += bounds ? scanned[static_cast<std::size_t>(slot)] : 0;
@@ -332,19 +335,13 @@ double soft_spherical_pass(const Rows<T>& x, const T* weights, const T* centres,
     const auto& kk = kernels_of<T>(kmeans_kernels_for_cpu());
     PackedCentres<T> packed;
     kk.pack(centres, k, x.d, false, packed);
-    const std::int64_t d = x.d, rows = chunk_rows<T>(d), per_round = chunks_per_round(x.n, d, k, sizeof(T));
-    std::vector<double> buffers(static_cast<std::size_t>(per_round * k * (d + 1)));
+    const std::int64_t d = x.d, per_round = chunks_per_round(x.n, d, k, sizeof(T));
     std::vector<double> objective(static_cast<std::size_t>(per_round));
-    std::fill(sums, sums + k * d, 0.0);
-    std::fill(cluster_weights, cluster_weights + k, 0.0);
     double total = 0.0;
-    in_rounds(
-        x.n, rows, per_round, n_jobs, stop,
-        [&](std::int64_t, std::int64_t slot, std::int64_t r0, std::int64_t r1) {
+    sums_in_rounds(
+        x.n, d, k, chunk_rows<T>(d), per_round, sums, cluster_weights, n_jobs, stop,
+        [&](std::int64_t slot, std::int64_t r0, std::int64_t r1, double* chunk_sums, double* chunk_weights) {
             const std::int64_t m = r1 - r0;
-            double* chunk_sums = buffers.data() + slot * k * (d + 1);
-            double* chunk_weights = chunk_sums + k * d;
-            std::fill(chunk_sums, chunk_sums + k * (d + 1), 0.0);
             std::vector<T> score(static_cast<std::size_t>(m * k));
             std::vector<double> norm(static_cast<std::size_t>(m)), c(static_cast<std::size_t>(k));
             scores_of(kk, x, r0, r1, packed, score.data(), k);
@@ -385,9 +382,6 @@ double soft_spherical_pass(const Rows<T>& x, const T* weights, const T* centres,
             objective[static_cast<std::size_t>(slot)] = obj;
         },
         [&](std::int64_t slot) {
-            const double* chunk_sums = buffers.data() + slot * k * (d + 1);
-            for (std::int64_t i = 0; i < k * d; ++i) sums[i] += chunk_sums[i];
-            for (std::int64_t j = 0; j < k; ++j) cluster_weights[j] += chunk_sums[k * d + j];
             total += objective[static_cast<std::size_t>(slot)];
         });
     return total;
