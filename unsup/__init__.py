@@ -12,6 +12,14 @@ text
     space-delimited languages).
 datasets
     Small generated graphs for examples and tests (nothing is downloaded).
+linalg
+    Householder maps and Nyström approximations (numpy only).
+stats
+    Statistics that need no neural network: HSIC tests, von Mises–Fisher sampling, Gumbel-max
+    sampling and model-size rules of thumb.
+nn
+    Capsule layers, autoencoders, a von Mises–Fisher VAE and contrastive losses on PyTorch (the
+    ``nn`` extra; only importing ``unsup.nn`` imports torch).
 """
 
 from __future__ import annotations
@@ -24,9 +32,9 @@ from unsup._version import __version__
 
 logging.getLogger("unsup").addHandler(logging.NullHandler())
 
-__all__ = ["__version__", "cluster", "datasets", "decomposition", "graph", "stats", "text"]
+__all__ = ["__version__", "cluster", "datasets", "decomposition", "graph", "linalg", "nn", "stats", "text"]
 
-_SUBPACKAGES = ("cluster", "datasets", "decomposition", "graph", "stats", "text")
+_SUBPACKAGES = ("cluster", "datasets", "decomposition", "graph", "linalg", "nn", "stats", "text")
 
 
 def __getattr__(name: str) -> Any:
