@@ -20,3 +20,11 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     ) from exc
 
 __all__: list = []
+
+from unsup.nn.routing import dynamic_routing, em_routing, squash  # noqa: E402
+
+__all__ += ["dynamic_routing", "em_routing", "squash"]
+
+from unsup.nn.capsules import CapsuleLayer, EMCapsuleLayer  # noqa: E402
+
+__all__ += ["CapsuleLayer", "EMCapsuleLayer"]
