@@ -12,12 +12,13 @@ and ``unsup.nn.em_routing`` compute what ``unsup.cluster.dynamic_routing`` and
 from __future__ import annotations
 
 try:
-    import torch as _torch  # noqa: F401
+    import torch as _torch
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     raise ImportError(
         "unsup.nn needs PyTorch, which is the optional 'nn' extra: "
         "pip install torch==2.13.0 && pip install 'unsup[nn]'"
     ) from exc
+del _torch
 
 __all__: list = []
 
