@@ -19,4 +19,11 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         "pip install torch==2.13.0 && pip install 'unsup[nn]'"
     ) from exc
 
-__all__: list = []
+from unsup.nn.contrastive import FlatNCEOutput, flatnce, in_batch_scores, infonce
+
+__all__ = [
+    "FlatNCEOutput",
+    "flatnce",
+    "in_batch_scores",
+    "infonce",
+]
