@@ -20,10 +20,12 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     ) from exc
 
 from unsup.nn.contrastive import FlatNCEOutput, flatnce, in_batch_scores, infonce
+from unsup.nn.hsic import hsic
 
 __all__ = [
     "FlatNCEOutput",
     "flatnce",
+    "hsic",
     "in_batch_scores",
     "infonce",
 ]
