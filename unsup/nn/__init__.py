@@ -21,6 +21,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 
 from unsup.nn.contrastive import FlatNCEOutput, flatnce, in_batch_scores, infonce
 from unsup.nn.hsic import hsic
+from unsup.nn.orthogonality import self_orthogonality
 
 __all__ = [
     "FlatNCEOutput",
@@ -28,4 +29,5 @@ __all__ = [
     "hsic",
     "in_batch_scores",
     "infonce",
+    "self_orthogonality",
 ]
