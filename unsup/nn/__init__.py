@@ -20,12 +20,15 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     ) from exc
 
 from unsup.nn.contrastive import FlatNCEOutput, flatnce, in_batch_scores, infonce
+from unsup.nn.gumbel import gumbel_softmax, gumbel_temperature
 from unsup.nn.hsic import hsic
 from unsup.nn.orthogonality import self_orthogonality
 
 __all__ = [
     "FlatNCEOutput",
     "flatnce",
+    "gumbel_softmax",
+    "gumbel_temperature",
     "hsic",
     "in_batch_scores",
     "infonce",
