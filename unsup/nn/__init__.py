@@ -20,12 +20,25 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     ) from exc
 del _torch
 
-__all__: list = []
+from unsup.nn.capsules import CapsuleLayer, EMCapsuleLayer
+from unsup.nn.contrastive import FlatNCEOutput, flatnce, in_batch_scores, infonce
+from unsup.nn.gumbel import gumbel_softmax, gumbel_temperature
+from unsup.nn.hsic import hsic
+from unsup.nn.orthogonality import self_orthogonality
+from unsup.nn.routing import dynamic_routing, em_routing, squash
 
-from unsup.nn.routing import dynamic_routing, em_routing, squash  # noqa: E402
-
-__all__ += ["dynamic_routing", "em_routing", "squash"]
-
-from unsup.nn.capsules import CapsuleLayer, EMCapsuleLayer  # noqa: E402
-
-__all__ += ["CapsuleLayer", "EMCapsuleLayer"]
+__all__ = [
+    "CapsuleLayer",
+    "EMCapsuleLayer",
+    "FlatNCEOutput",
+    "dynamic_routing",
+    "em_routing",
+    "flatnce",
+    "gumbel_softmax",
+    "gumbel_temperature",
+    "hsic",
+    "in_batch_scores",
+    "infonce",
+    "self_orthogonality",
+    "squash",
+]
