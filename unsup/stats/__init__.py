@@ -1,5 +1,6 @@
-"""Rules of thumb from information theory for choosing model sizes."""
+"""Statistics that need no neural network: Gumbel-max sampling and model-size rules of thumb."""
 
 from unsup.stats.embedding_dim import suggest_embedding_dim
+from unsup.stats.gumbel import gumbel_max_sample
 
-__all__ = ["suggest_embedding_dim"]
+__all__ = ["gumbel_max_sample", "suggest_embedding_dim"]
