@@ -13,15 +13,16 @@ _ONE_COLUMN = ("the check fits data of several columns, which the 1-D KDEValleyC
                "(ValueError); tests/cluster/test_kde_valley.py covers the same behaviour on one column")
 # Every check that fits or predicts on data of more than one column (scikit-learn 1.9).
 _MULTI_COLUMN_CHECKS = (
-    "check_all_zero_sample_weights_error", "check_clustering", "check_dict_unchanged", "check_dont_overwrite_parameters",
-    "check_dtype_object", "check_estimators_dtypes", "check_estimators_fit_returns_self", "check_estimators_nan_inf",
-    "check_estimators_overwrite_params", "check_estimators_pickle", "check_f_contiguous_array_estimator",
-    "check_fit2d_1sample", "check_fit2d_predict1d", "check_fit_check_is_fitted", "check_fit_idempotent",
-    "check_fit_score_takes_y", "check_methods_sample_order_invariance", "check_methods_subset_invariance",
-    "check_n_features_in", "check_n_features_in_after_fitting", "check_pipeline_consistency",
-    "check_positive_only_tag_during_fit", "check_readonly_memmap_input", "check_sample_weight_equivalence_on_dense_data",
-    "check_sample_weights_list", "check_sample_weights_not_an_array", "check_sample_weights_not_overwritten",
-    "check_sample_weights_pandas_series", "check_sample_weights_shape",
+    "check_all_zero_sample_weights_error", "check_clustering", "check_dict_unchanged",
+    "check_dont_overwrite_parameters", "check_dtype_object", "check_estimators_dtypes",
+    "check_estimators_fit_returns_self", "check_estimators_nan_inf", "check_estimators_overwrite_params",
+    "check_estimators_pickle", "check_f_contiguous_array_estimator", "check_fit2d_1sample", "check_fit2d_predict1d",
+    "check_fit_check_is_fitted", "check_fit_idempotent", "check_fit_score_takes_y",
+    "check_methods_sample_order_invariance", "check_methods_subset_invariance", "check_n_features_in",
+    "check_n_features_in_after_fitting", "check_pipeline_consistency", "check_positive_only_tag_during_fit",
+    "check_readonly_memmap_input", "check_sample_weight_equivalence_on_dense_data", "check_sample_weights_list",
+    "check_sample_weights_not_an_array", "check_sample_weights_not_overwritten", "check_sample_weights_pandas_series",
+    "check_sample_weights_shape",
 )
 
 

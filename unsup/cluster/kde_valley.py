@@ -114,19 +114,19 @@ class KDEValleyClustering(ClusterMixin, BaseEstimator):
     """Cluster 1-D data at the valleys of a Gaussian kernel density estimate.
 
     One cluster per mode of the density, split at the lowest point between neighbouring
-    modes: the way text lines or characters are separated from the histogram of their pixel
-    coordinates in OCR. Clusters are numbered from left to right, and ``predict`` assigns a
-    point by where it falls between the boundaries.
+    modes (in OCR, for instance, grouping the coordinates of characters into lines).
+    Clusters are numbered from left to right, and ``predict`` assigns a point by where it
+    falls between the boundaries.
 
     The density is computed on an even grid of ``grid_size`` points that extends three
     bandwidths beyond the data: the points are linearly binned onto the grid (each weight
     split between its two neighbouring nodes) and the bins convolved with the Gaussian
-    kernel by FFT, ``O(n + G log G)``: a million points take about 0.1 s, most of it the
-    moments and quartiles of the bandwidth rule (weighted quartiles need a sort, slower). The binning error is of
-    order ``(spacing / bandwidth)²``; a warning is logged when the spacing exceeds a third of
-    the bandwidth (e.g. far outliers): raise ``grid_size`` then. Densities below ``1e-10`` of
-    the maximum are set to zero (the FFT leaves rounding noise there), so a boundary across
-    an empty stretch lies in its middle.
+    kernel by FFT, ``O(n + G log G)``: a million points take about 0.15 s on one core, most
+    of it the moments and quartiles of the bandwidth rule (weighted quartiles need a sort).
+    The binning error is of order ``(spacing / bandwidth)²``; a warning is logged when the
+    spacing exceeds a third of the bandwidth (e.g. far outliers): raise ``grid_size`` then.
+    Densities below ``1e-10`` of the maximum are set to zero (the FFT leaves rounding noise
+    there), so a boundary across an empty stretch lies in its middle.
 
     Parameters
     ----------

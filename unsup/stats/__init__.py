@@ -1,11 +1,4 @@
-"""Statistics that need no neural network: Gumbel-max sampling and model-size rules of thumb.
-
-``KDEValleyClustering`` (1-D clustering at the valleys of a kernel density estimate) lives in
-:mod:`unsup.cluster` and is also importable from here; it loads scikit-learn, so it is only
-imported on first use.
-"""
-
-from __future__ import annotations
+"""Rules of thumb from information theory for choosing model sizes."""
 
 import importlib
 from typing import Any
@@ -15,6 +8,8 @@ from unsup.stats.gumbel import gumbel_max_sample
 
 __all__ = ["KDEValleyClustering", "gumbel_max_sample", "suggest_embedding_dim"]
 
+# Estimators that live elsewhere and are also listed here; they import scikit-learn, so they
+# load on first use and `import unsup.stats` stays light.
 _LAZY = {"KDEValleyClustering": "unsup.cluster.kde_valley"}
 
 
