@@ -12,6 +12,8 @@ SphericalKMeans
     Cosine K-means, hard or soft (routing semantics with ``center="sum"``).
 GaussianMixture
     EM for diagonal and full covariances; BIC/AIC; mergeable ``partial_fit``.
+KDEValleyClustering
+    1-D clusters between the valleys of a Gaussian kernel density estimate.
 
 Functions
 ---------
@@ -26,12 +28,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["GaussianMixture", "KMeans", "SphericalKMeans", "dynamic_routing", "em_routing"]
+__all__ = ["GaussianMixture", "KDEValleyClustering", "KMeans", "SphericalKMeans", "dynamic_routing", "em_routing"]
 
 _HOMES = {
     "KMeans": "unsup.cluster.kmeans",
     "SphericalKMeans": "unsup.cluster.spherical_kmeans",
     "GaussianMixture": "unsup.cluster.gaussian_mixture",
+    "KDEValleyClustering": "unsup.cluster.kde_valley",
     "dynamic_routing": "unsup.cluster.routing",
     "em_routing": "unsup.cluster.routing",
 }
