@@ -19,4 +19,8 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         "pip install torch==2.13.0 && pip install 'unsup[nn]'"
     ) from exc
 
-__all__: list = []
+from unsup.nn.autoencoder import MLPAutoencoder  # noqa: E402
+from unsup.nn.autoencoder_transformer import AutoencoderTransformer  # noqa: E402
+from unsup.nn.vmf_vae import VMFVAE, VMFVAEOutput  # noqa: E402
+
+__all__ = ["AutoencoderTransformer", "MLPAutoencoder", "VMFVAE", "VMFVAEOutput"]
