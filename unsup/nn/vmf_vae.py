@@ -74,6 +74,15 @@ class VMFVAE(torch.nn.Module):
         Seeds the initial weights and the module's own sampling generator (used when
         ``forward`` is given none); the global torch generator is not used.
 
+    Attributes
+    ----------
+    encoder, decoder : torch.nn.Sequential
+    angle_quantiles : tensor of shape (n_quantiles,)
+        Buffer: θ = arccos w at levels ``0, 1/(n_quantiles-1), …, 1`` (not in the state dict;
+        it follows the module's dtype and device).
+    generator : torch.Generator
+        CPU generator of the draws when none is passed; draws are moved to the input's device.
+
     Examples
     --------
     >>> import torch
@@ -135,6 +144,14 @@ class VMFVAE(torch.nn.Module):
     def sample_cosines(self, n: int, generator: Optional[torch.Generator] = None,
                        like: Optional[torch.Tensor] = None) -> tuple:
         """``(w, √(1-w²))`` for ``n`` draws of the cosine, by interpolating the quantile table.
+
+        Parameters
+        ----------
+        n : int
+        generator : torch.Generator or None
+            Source of the uniform draws (``None``: the module's own).
+        like : tensor or None
+            The draws take its dtype and device (``None``: the table's).
 
         Returns
         -------
