@@ -20,17 +20,24 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     ) from exc
 del _torch
 
+from unsup.nn.autoencoder import MLPAutoencoder
+from unsup.nn.autoencoder_transformer import AutoencoderTransformer
 from unsup.nn.capsules import CapsuleLayer, EMCapsuleLayer
 from unsup.nn.contrastive import FlatNCEOutput, flatnce, in_batch_scores, infonce
 from unsup.nn.gumbel import gumbel_softmax, gumbel_temperature
 from unsup.nn.hsic import hsic
 from unsup.nn.orthogonality import self_orthogonality
 from unsup.nn.routing import dynamic_routing, em_routing, squash
+from unsup.nn.vmf_vae import VMFVAE, VMFVAEOutput
 
 __all__ = [
+    "AutoencoderTransformer",
     "CapsuleLayer",
     "EMCapsuleLayer",
     "FlatNCEOutput",
+    "MLPAutoencoder",
+    "VMFVAE",
+    "VMFVAEOutput",
     "dynamic_routing",
     "em_routing",
     "flatnce",
