@@ -11,19 +11,14 @@ from torch import nn
 from torch.nn.modules.lazy import LazyModuleMixin
 from torch.nn.parameter import UninitializedParameter
 
-from unsup.nn.routing import dynamic_routing, em_routing
+from unsup.nn.routing import _inv_temp_schedule, dynamic_routing, em_routing
+from unsup.utils.validation import check_positive_int, check_real
 
 __all__ = ["CapsuleLayer", "EMCapsuleLayer"]
 
 
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
-
-
 def _optional_positive_int(value, name: str) -> Optional[int]:
-    return None if value is None else _positive_int(value, name)
+    return None if value is None else check_positive_int(value, name)
 
 
 class CapsuleLayer(LazyModuleMixin, nn.Module):
@@ -78,15 +73,13 @@ class CapsuleLayer(LazyModuleMixin, nn.Module):
                  squash_eps: float = 0.5, routing: str = "su", input_dim_capsule: Optional[int] = None,
                  input_num_capsule: Optional[int] = None) -> None:
         super().__init__()
-        self.num_capsule = _positive_int(num_capsule, "num_capsule")
-        self.dim_capsule = _positive_int(dim_capsule, "dim_capsule")
-        self.routings = _positive_int(routings, "routings")
+        self.num_capsule = check_positive_int(num_capsule, "num_capsule")
+        self.dim_capsule = check_positive_int(dim_capsule, "dim_capsule")
+        self.routings = check_positive_int(routings, "routings")
         if not isinstance(share_weights, bool):
             raise ValueError(f"share_weights must be a bool, got {share_weights!r}")
         self.share_weights = share_weights
-        if isinstance(squash_eps, bool) or not isinstance(squash_eps, numbers.Real) or not squash_eps >= 0:
-            raise ValueError(f"squash_eps must be a real number >= 0, got {squash_eps!r}")
-        self.squash_eps = float(squash_eps)
+        self.squash_eps = check_real(squash_eps, "squash_eps", low=0.0)
         if routing not in ("su", "sabour"):
             raise ValueError(f"routing must be 'su' or 'sabour', got {routing!r}")
         self.routing = routing
@@ -189,28 +182,25 @@ class EMCapsuleLayer(LazyModuleMixin, nn.Module):
                  inv_temp: Union[float, Sequence[float]] = 1.0, eps: float = 1e-8,
                  input_num_capsule: Optional[int] = None) -> None:
         super().__init__()
-        self.num_capsule = _positive_int(num_capsule, "num_capsule")
+        self.num_capsule = check_positive_int(num_capsule, "num_capsule")
         if not (isinstance(pose_shape, (tuple, list)) and len(pose_shape) == 2):
             raise ValueError(f"pose_shape must be a pair of ints, got {pose_shape!r}")
-        self.pose_shape = (_positive_int(pose_shape[0], "pose_shape[0]"), _positive_int(pose_shape[1], "pose_shape[1]"))
-        self.routings = _positive_int(routings, "routings")
+        self.pose_shape = (check_positive_int(pose_shape[0], "pose_shape[0]"), check_positive_int(pose_shape[1], "pose_shape[1]"))
+        self.routings = check_positive_int(routings, "routings")
         if isinstance(inv_temp, numbers.Real) and not isinstance(inv_temp, bool):
-            if not (math.isfinite(inv_temp) and inv_temp > 0):
-                raise ValueError(f"inv_temp must be > 0, got {inv_temp!r}")
-            self.inv_temp = [float(inv_temp) * (t + 1) / self.routings for t in range(self.routings)]
+            final = _inv_temp_schedule(inv_temp, 1)[0]
+            self.inv_temp = [final * (t + 1) / self.routings for t in range(self.routings)]
         else:
-            values = [float(x) for x in inv_temp]
-            if len(values) != self.routings or not all(math.isfinite(x) and x > 0 for x in values):
-                raise ValueError(f"inv_temp must be > 0 or a sequence of routings={self.routings} values > 0, got {inv_temp!r}")
-            self.inv_temp = values
-        if not (isinstance(eps, numbers.Real) and eps > 0):
+            self.inv_temp = list(_inv_temp_schedule(inv_temp, self.routings))
+        eps = check_real(eps, "eps")
+        if not eps > 0:
             raise ValueError(f"eps must be > 0, got {eps!r}")
         self.eps = float(eps)
         self.beta_u = nn.Parameter(torch.zeros(self.num_capsule))
         self.beta_a = nn.Parameter(torch.zeros(self.num_capsule))
         self.weight = UninitializedParameter()
         if input_num_capsule is not None:
-            self._materialize(_positive_int(input_num_capsule, "input_num_capsule"), torch.get_default_dtype())
+            self._materialize(check_positive_int(input_num_capsule, "input_num_capsule"), torch.get_default_dtype())
 
     def _materialize(self, n_in: int, dtype: torch.dtype) -> None:
         side = self.pose_shape[1]

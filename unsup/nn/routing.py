@@ -15,6 +15,8 @@ from typing import Optional, Sequence, Tuple, Union
 import torch
 import torch.nn.functional as F
 
+from unsup.utils.validation import check_positive_int, check_real
+
 __all__ = ["squash", "dynamic_routing", "em_routing"]
 
 # ε of the squash when not given: Su's 0.5 and the paper's 1.0 (as in unsup.cluster).
@@ -26,20 +28,11 @@ def _tiny(x: torch.Tensor) -> float:
     return torch.finfo(x.dtype).tiny
 
 
-def _check_int(value, name: str, low: int = 1, high: int = _MAX_ITER) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
-        raise ValueError(f"{name} must be an int in [{low}, {high}], got {value!r}")
-    return int(value)
-
-
-def _check_real(value, name: str, positive: bool = False, non_negative: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite real number, got {value!r}")
-    if positive and not value > 0:
+def _check_positive(value, name: str) -> float:
+    value = check_real(value, name)
+    if not value > 0:
         raise ValueError(f"{name} must be > 0, got {value!r}")
-    if non_negative and not value >= 0:
-        raise ValueError(f"{name} must be >= 0, got {value!r}")
-    return float(value)
+    return value
 
 
 def _check_capsules(x, name: str) -> torch.Tensor:
@@ -88,7 +81,7 @@ def squash(v: torch.Tensor, eps: float = 0.5, dim: int = -1) -> torch.Tensor:
     >>> squash(torch.tensor([[3.0, 4.0]]), eps=1.0)  # |v|² = 25: 25/26 of a unit vector
     tensor([[0.5769, 0.7692]])
     """
-    eps = _check_real(eps, "eps", non_negative=True)
+    eps = check_real(eps, "eps", low=0.0)
     if eps == 0:
         return _unit(v.movedim(dim, -1)).movedim(-1, dim)
     n2 = (v * v).sum(dim, keepdim=True)
@@ -147,8 +140,8 @@ def dynamic_routing(
     """
     if variant not in _SQUASH_EPS:
         raise ValueError(f"variant must be 'su' or 'sabour', got {variant!r}")
-    n_iter = _check_int(n_iter, "n_iter")
-    eps = _SQUASH_EPS[variant] if squash_eps is None else _check_real(squash_eps, "squash_eps", non_negative=True)
+    n_iter = check_positive_int(n_iter, "n_iter", maximum=_MAX_ITER)
+    eps = _SQUASH_EPS[variant] if squash_eps is None else check_real(squash_eps, "squash_eps", low=0.0)
     u = _check_capsules(u_hat, "u_hat")
     if variant == "su":
         # The uniform couplings of the start only fix a direction, so the sum stands for the mean.
@@ -171,7 +164,7 @@ def _inv_temp_schedule(inv_temp, n_iter: int) -> Sequence[float]:
     if inv_temp is None:
         return [(t + 1) / n_iter for t in range(n_iter)]
     if isinstance(inv_temp, numbers.Real) and not isinstance(inv_temp, bool):
-        return [_check_real(inv_temp, "inv_temp", positive=True)] * n_iter
+        return [_check_positive(inv_temp, "inv_temp")] * n_iter
     try:
         values = [float(x) for x in inv_temp]
     except (TypeError, ValueError) as exc:
@@ -179,7 +172,7 @@ def _inv_temp_schedule(inv_temp, n_iter: int) -> Sequence[float]:
     if len(values) != n_iter:
         raise ValueError(f"inv_temp must hold n_iter={n_iter} values, got {len(values)}")
     for x in values:
-        _check_real(x, "inv_temp values", positive=True)
+        _check_positive(x, "inv_temp values")
     return values
 
 
@@ -189,7 +182,7 @@ def _as_beta(beta, name: str, n_out: int, like: torch.Tensor) -> torch.Tensor:
         if beta.dim() > 1 or beta.numel() not in (1, n_out):
             raise ValueError(f"{name} must be a float or a tensor of shape (n_out,) = ({n_out},), got {tuple(beta.shape)}")
         return beta.to(like.dtype)
-    return like.new_tensor(_check_real(beta, name))
+    return like.new_tensor(check_real(beta, name))
 
 
 def em_routing(
@@ -245,8 +238,8 @@ def em_routing(
     >>> tuple(poses.shape), tuple(act.shape)
     ((2, 3, 16), (2, 3))
     """
-    n_iter = _check_int(n_iter, "n_iter")
-    eps = _check_real(eps, "eps", positive=True)
+    n_iter = check_positive_int(n_iter, "n_iter", maximum=_MAX_ITER)
+    eps = _check_positive(eps, "eps")
     lambdas = _inv_temp_schedule(inv_temp, n_iter)
     v = _check_capsules(votes, "votes")
     if not isinstance(a_in, torch.Tensor):
