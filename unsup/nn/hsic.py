@@ -12,7 +12,7 @@ from typing import Optional, Union
 
 import torch
 
-from unsup.utils.validation import check_real
+from unsup.stats.hsic import _check_sigma  # one rule for bandwidths, numpy and torch
 
 __all__ = ["hsic", "median_heuristic_sigma"]
 
@@ -89,15 +89,6 @@ def median_heuristic_sigma(data: torch.Tensor) -> torch.Tensor:
     tensor(2.)
     """
     return _median_sigma_from_squared(_squared_distances(_as_samples(data, "data").detach()))
-
-
-def _check_sigma(sigma: Optional[float], name: str) -> Optional[float]:
-    if sigma is None:
-        return None
-    value = check_real(sigma, name, low=0.0)
-    if value == 0.0:
-        raise ValueError(f"{name} must be a finite number > 0, got {sigma!r}")
-    return value
 
 
 def _kernel(samples: torch.Tensor, sigma: Optional[float]) -> torch.Tensor:
