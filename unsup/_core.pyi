@@ -39,6 +39,11 @@ class cluster:
     def gmm_weighted_log_prob(x: npt.ArrayLike, indices: Any, indptr: Any, n_cols: int, covariance_type: str,
                               log_weights: Any, means: Any, precisions_cholesky: Any,
                               n_jobs: int = 1) -> np.ndarray: ...
+    @staticmethod
+    def knn_exact(X: np.ndarray, k: int, metric: str, n_jobs: int) -> Tuple[np.ndarray, np.ndarray]: ...
+    @staticmethod
+    def knn_ivf(X: np.ndarray, k: int, metric: str, centres: np.ndarray, n_probe: int,
+                n_jobs: int) -> Tuple[np.ndarray, np.ndarray, np.ndarray]: ...
 
 class graph:
     @staticmethod

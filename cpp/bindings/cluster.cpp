@@ -7,6 +7,7 @@ namespace unsup::bindings {
 void bind_kmeans(py::module_& m);
 void bind_routing(py::module_& m);
 void bind_gaussian_mixture(py::module_& m);
+void bind_knn(py::module_& m);
 
 void bind_cluster(py::module_& m) {
     m.def("isa", [] { return std::string(cluster::isa_name(cluster::running_isa())); },
@@ -14,6 +15,7 @@ void bind_cluster(py::module_& m) {
     bind_kmeans(m);
     bind_routing(m);
     bind_gaussian_mixture(m);
+    bind_knn(m);
 }
 
 }  // namespace unsup::bindings

@@ -21,6 +21,9 @@ dynamic_routing
     Batched dynamic routing over ``(batch, n_in, n_out, dim)`` predictions.
 em_routing
     Batched EM routing (matrix capsules) over votes and input activations.
+knn_search, knn_graph
+    k nearest neighbours of every row (exact blocked search or an inverted file), as arrays or
+    as a directed sparse graph.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["GaussianMixture", "KDEValleyClustering", "KMeans", "SphericalKMeans", "dynamic_routing", "em_routing"]
+__all__ = ["GaussianMixture", "KDEValleyClustering", "KMeans", "SphericalKMeans", "dynamic_routing", "em_routing",
+           "knn_graph", "knn_search"]
 
 _HOMES = {
     "KMeans": "unsup.cluster.kmeans",
@@ -37,6 +41,8 @@ _HOMES = {
     "KDEValleyClustering": "unsup.cluster.kde_valley",
     "dynamic_routing": "unsup.cluster.routing",
     "em_routing": "unsup.cluster.routing",
+    "knn_graph": "unsup.cluster.knn_graph",
+    "knn_search": "unsup.cluster.knn_graph",
 }
 
 
