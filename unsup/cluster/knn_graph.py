@@ -4,8 +4,8 @@ The search runs in C++ on the K-means distance kernels (see ``cpp/include/unsup/
 
 * ``algorithm="exact"``: every row is scored against every other row in cache-sized blocks,
   a running top-k per row; O(n² d).
-* ``algorithm="ivf"``: an inverted file. K-means (k-means|| seeding, a few Lloyd iterations on a
-  sample of the rows) cuts the rows into ``n_lists`` ≈ √n lists; every row is compared with the
+* ``algorithm="ivf"``: an inverted file. K-means (random seeding, 8 Lloyd iterations on a sample
+  of 32 rows per list) cuts the rows into ``n_lists`` ≈ 2√n lists; every row is compared with the
   members of its ``n_probe`` nearest lists only, about ``n_probe · n / n_lists`` rows.
 * ``algorithm="auto"``: exact up to 20,000 rows, IVF above.
 
@@ -35,8 +35,8 @@ _MODES = ("distance", "similarity", "connectivity")
 #: Up to this many rows, algorithm="auto" runs the exact search.
 EXACT_MAX_ROWS = 20_000
 #: Lloyd iterations and sample rows per list of the IVF's K-means.
-_IVF_ITERATIONS = 10
-_IVF_SAMPLE_PER_LIST = 40
+_IVF_ITERATIONS = 8
+_IVF_SAMPLE_PER_LIST = 32
 
 
 def _choice(value: Any, name: str, options: Tuple[str, ...]) -> str:
@@ -82,8 +82,8 @@ def _ivf_centres(X: np.ndarray, n_lists: int, metric: str, seed: int, n_jobs: in
     rng = np.random.default_rng(seed)
     size = min(n, max(_IVF_SAMPLE_PER_LIST * n_lists, 10_000))
     rows = np.sort(rng.choice(n, size=size, replace=False)) if size < n else np.arange(n)
-    km = KMeans(n_clusters=n_lists, n_init=1, max_iter=_IVF_ITERATIONS, tol=0.0, random_state=seed,
-                n_jobs=n_jobs).fit(X[rows])
+    km = KMeans(n_clusters=n_lists, init="random", n_init=1, max_iter=_IVF_ITERATIONS, tol=0.0,
+                random_state=seed, n_jobs=n_jobs).fit(X[rows])
     centres = np.asarray(km.cluster_centers_, dtype=X.dtype)
     if metric == "cosine":
         norms = np.linalg.norm(centres, axis=1)
@@ -109,10 +109,10 @@ def knn_search(X: Any, n_neighbors: int = 10, *, metric: str = "euclidean", algo
         ``"exact"``: blocked exhaustive search. ``"ivf"``: inverted file over K-means lists
         (approximate). ``"auto"``: exact up to 20,000 rows, IVF above.
     n_lists : int, optional
-        IVF lists (K-means clusters); default ``round(sqrt(n_samples))``.
+        IVF lists (K-means clusters); default ``round(2 * sqrt(n_samples))``: the cost is
+        about ``n d (n_lists + n_probe n / n_lists)``.
     n_probe : int, optional
-        Lists searched per row (IVF), nearest first; default ``max(8, ceil(n_lists / 64))``
-        capped at ``n_lists``. A row whose probed lists hold fewer than ``n_neighbors`` other
+        Lists searched per row (IVF), nearest first; default 8, capped at ``n_lists``. A row whose probed lists hold fewer than ``n_neighbors`` other
         rows probes more. Larger is slower and closer to exact.
     random_state : int, Generator, RandomState or None
         Seeds the IVF's K-means (sample and seeding).
@@ -148,8 +148,8 @@ def knn_search(X: Any, n_neighbors: int = 10, *, metric: str = "euclidean", algo
     if algorithm == "exact":
         indices, distances = _core.cluster.knn_exact(X, k, metric, n_jobs)
         return indices, distances
-    lists = n_lists if n_lists is not None else max(1, min(n, int(round(math.sqrt(n)))))
-    probe = n_probe if n_probe is not None else max(8, -(-lists // 64))
+    lists = n_lists if n_lists is not None else max(1, min(n, int(round(2 * math.sqrt(n)))))
+    probe = n_probe if n_probe is not None else 8
     probe = min(probe, lists)
     centres = _ivf_centres(X, lists, metric, check_seed(random_state), n_jobs)
     indices, distances, _ = _core.cluster.knn_ivf(X, k, metric, centres, probe, n_jobs)

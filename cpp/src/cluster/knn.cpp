@@ -5,13 +5,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <numeric>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "kmeans_kernels.hpp"
+#include "unsup/cluster/simd.hpp"
 #include "unsup/parallel.hpp"
 
 namespace unsup::cluster {
@@ -75,6 +79,17 @@ Blocks<T> make_blocks(const KMeansKernels<T>& kk, const T* x, std::int64_t d, st
     return b;
 }
 
+/// Whether one of the kLanes values at p is >= t.
+template <class T>
+inline bool any_at_least(const T* p, T t) {
+    const Mask<T> ge = load(p) >= broadcast(t);
+    std::uint64_t words[sizeof(ge) / 8];
+    std::memcpy(words, &ge, sizeof(ge));
+    std::uint64_t any = 0;
+    for (const std::uint64_t w : words) any |= w;
+    return any != 0;
+}
+
 /// (score, id) strictly before (score2, id2): larger score, then smaller id.
 template <class T>
 inline bool before(T s, std::int64_t id, T s2, std::int64_t id2) {
@@ -93,6 +108,24 @@ inline void offer(T* ts, std::int64_t* ti, std::int64_t k, T s, std::int64_t id)
     }
     ts[p] = s;
     ti[p] = id;
+}
+
+/// Offers the m scores of a tile row (candidates ids[0 .. m)) to the top-k of query q. Most
+/// scores lose to the threshold: a vector of them is tested at once.
+template <class T>
+inline void scan_row(const T* row, std::int64_t m, const std::int64_t* ids, std::int64_t q, bool exclude_self, T* ts,
+                     std::int64_t* ti, std::int64_t k) {
+    T threshold = ts[k - 1];
+    for (std::int64_t j = 0; j < m; j += kLanes<T>) {
+        if (j + kLanes<T> <= m && !any_at_least(row + j, threshold)) continue;
+        const std::int64_t end = std::min<std::int64_t>(m, j + kLanes<T>);
+        for (std::int64_t c = j; c < end; ++c) {
+            if (!(row[c] >= threshold)) continue;  // NaN never enters
+            if (exclude_self && ids[c] == q) continue;
+            offer(ts, ti, k, row[c], ids[c]);
+            threshold = ts[k - 1];
+        }
+    }
 }
 
 /// The k best-scoring candidates of every query: queries qids[0 .. nq), in groups of kGroup (the
@@ -143,14 +176,7 @@ void search(const KMeansKernels<T>& kk, const T* x, std::int64_t d, const std::i
                 const std::int64_t q = queries[r];
                 T* ts = top_s + q * k;
                 std::int64_t* ti = top_id + q * k;
-                const T* row = tile.data() + r * m;
-                T threshold = ts[k - 1];
-                for (std::int64_t j = 0; j < m; ++j) {
-                    if (!(row[j] >= threshold)) continue;  // NaN never enters
-                    if (exclude_self && ids[j] == q) continue;
-                    offer(ts, ti, k, row[j], ids[j]);
-                    threshold = ts[k - 1];
-                }
+                scan_row(tile.data() + r * m, m, ids, q, exclude_self, ts, ti, k);
             }
         }
     });
@@ -278,26 +304,94 @@ void knn_ivf(const T* x, std::int64_t n, std::int64_t d, std::int64_t k, Metric 
     const Blocks<T> b = make_blocks(kk, x, d, order, list_start, !cosine, list_blocks, n_jobs, stop);
     const std::int64_t n_blocks = list_blocks[n_lists];
 
-    // 3. Every row against the members of its n_probe nearest lists (more while they hold fewer
-    // than `kept` other rows; all lists if the ranked ones do not suffice), rows grouped by list.
+    // 3. The lists each row probes: its n_probe nearest, more while they hold fewer than `kept`
+    // other rows, all lists if the ranked ones do not suffice. Inverted: the rows probing each list.
     const std::int64_t kept = kept_for(k, n);
-    std::vector<T> scores(static_cast<std::size_t>(n * kept));
-    std::vector<std::int64_t> candidates(static_cast<std::size_t>(n * kept));
-    search(kk, x, d, order.data(), n, b, kept, true,
-           [&](std::int64_t qpos, std::vector<std::int64_t>& out) {
-               const std::int64_t q = order[qpos];
-               std::int64_t found = -1;  // the query's own list holds the query
-               for (std::int64_t p = 0; p < n_ranked; ++p) {
-                   if (p >= n_probe && found >= kept) return;
-                   const std::int64_t l = ranked[q * n_ranked + p];
-                   for (std::int64_t blk = list_blocks[l]; blk < list_blocks[l + 1]; ++blk) out.push_back(blk);
-                   found += list_start[l + 1] - list_start[l];
-               }
-               if (found >= kept) return;
-               out.clear();
-               for (std::int64_t blk = 0; blk < n_blocks; ++blk) out.push_back(blk);
-           },
-           scores.data(), candidates.data(), n_jobs, stop);
+    std::vector<std::int64_t> n_probed(static_cast<std::size_t>(n));
+    for (std::int64_t q = 0; q < n; ++q) {
+        std::int64_t found = -1;  // the row's own list holds the row
+        std::int64_t p = 0;
+        for (; p < n_ranked && (p < n_probe || found < kept); ++p) {
+            const std::int64_t l = ranked[q * n_ranked + p];
+            found += list_start[l + 1] - list_start[l];
+        }
+        n_probed[q] = found >= kept ? p : -1;  // -1: every list
+    }
+    std::vector<std::int64_t> probe_start(static_cast<std::size_t>(n_lists + 1), 0);
+    for (std::int64_t q = 0; q < n; ++q) {
+        if (n_probed[q] < 0) {
+            for (std::int64_t l = 0; l < n_lists; ++l) ++probe_start[l + 1];
+        } else {
+            for (std::int64_t p = 0; p < n_probed[q]; ++p) ++probe_start[ranked[q * n_ranked + p] + 1];
+        }
+    }
+    for (std::int64_t l = 0; l < n_lists; ++l) probe_start[l + 1] += probe_start[l];
+    std::vector<std::int64_t> probers(static_cast<std::size_t>(probe_start[n_lists]));
+    {
+        std::vector<std::int64_t> fill(probe_start.begin(), probe_start.end() - 1);
+        for (std::int64_t q = 0; q < n; ++q) {
+            if (n_probed[q] < 0) {
+                for (std::int64_t l = 0; l < n_lists; ++l) probers[fill[l]++] = q;
+            } else {
+                for (std::int64_t p = 0; p < n_probed[q]; ++p) probers[fill[ranked[q * n_ranked + p]]++] = q;
+            }
+        }
+    }
+    std::vector<std::int64_t>().swap(ranked);
+
+    // 4. List by list (the work items): the rows probing the list against its blocks, which stay
+    // in cache while every prober passes; each row's top of the list is then merged into its
+    // global top under a lock. The top-k of a total order does not depend on the order of the
+    // merges, so the result is the same for every n_jobs and schedule.
+    std::vector<T> scores(static_cast<std::size_t>(n * kept), -std::numeric_limits<T>::infinity());
+    std::vector<std::int64_t> candidates(static_cast<std::size_t>(n * kept), std::numeric_limits<std::int64_t>::max());
+    constexpr std::size_t kLocks = 4096;
+    std::unique_ptr<std::mutex[]> locks(new std::mutex[kLocks]);
+    std::vector<std::int64_t> by_work(static_cast<std::size_t>(n_lists));
+    std::iota(by_work.begin(), by_work.end(), std::int64_t{0});
+    auto work = [&](std::int64_t l) {
+        return (list_start[l + 1] - list_start[l]) * (probe_start[l + 1] - probe_start[l]);
+    };
+    std::stable_sort(by_work.begin(), by_work.end(), [&](std::int64_t a, std::int64_t c) { return work(a) > work(c); });
+    std::int64_t max_block = 0;
+    for (std::int64_t blk = 0; blk < n_blocks; ++blk) max_block = std::max(max_block, b.size(blk));
+    parallel_for(static_cast<std::size_t>(n_lists), n_jobs, [&](std::size_t item) {
+        stop.check();
+        const std::int64_t l = by_work[item];
+        const std::int64_t* qs = probers.data() + probe_start[l];
+        const std::int64_t nq = probe_start[l + 1] - probe_start[l];
+        if (nq == 0 || list_start[l + 1] == list_start[l]) return;
+        std::vector<T> local_s(static_cast<std::size_t>(nq * kept), -std::numeric_limits<T>::infinity());
+        std::vector<std::int64_t> local_id(static_cast<std::size_t>(nq * kept), std::numeric_limits<std::int64_t>::max());
+        std::vector<T> rows(static_cast<std::size_t>(kSubBlock * d));
+        std::vector<T> tile(static_cast<std::size_t>(kSubBlock * max_block));
+        for (std::int64_t blk = list_blocks[l]; blk < list_blocks[l + 1]; ++blk) {
+            const std::int64_t m = b.size(blk);
+            const std::int64_t* ids = b.ids.data() + b.start[blk];
+            for (std::int64_t s0 = 0; s0 < nq; s0 += kSubBlock) {
+                const std::int64_t count = std::min(kSubBlock, nq - s0);
+                for (std::int64_t r = 0; r < count; ++r)
+                    std::copy(x + qs[s0 + r] * d, x + qs[s0 + r] * d + d, rows.begin() + r * d);
+                kk.scores(rows.data(), count, b.packed[static_cast<std::size_t>(blk)], tile.data(), m);
+                for (std::int64_t r = 0; r < count; ++r)
+                    scan_row(tile.data() + r * m, m, ids, qs[s0 + r], true, local_s.data() + (s0 + r) * kept,
+                             local_id.data() + (s0 + r) * kept, kept);
+            }
+        }
+        for (std::int64_t r = 0; r < nq; ++r) {
+            const std::int64_t q = qs[r];
+            std::lock_guard<std::mutex> guard(locks[static_cast<std::size_t>(q) % kLocks]);
+            T* ts = scores.data() + q * kept;
+            std::int64_t* ti = candidates.data() + q * kept;
+            for (std::int64_t j = 0; j < kept; ++j) {
+                const T sc = local_s[r * kept + j];
+                const std::int64_t id = local_id[r * kept + j];
+                if (!before(sc, id, ts[kept - 1], ti[kept - 1])) break;  // the rest of the local top is worse
+                offer(ts, ti, kept, sc, id);
+            }
+        }
+    });
+    stop.check();
     finish(x, n, d, kept, candidates.data(), k, cosine, indices, distances, n_jobs, stop);
 }
 
