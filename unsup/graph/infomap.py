@@ -122,7 +122,17 @@ class InfoMap(ClusterMixin, BaseEstimator):
     n_neighbors : int, default=10
         Neighbours per row for ``"nearest_neighbors"``.
     metric : str, default="euclidean"
-        Distance for ``"nearest_neighbors"`` (any metric of ``sklearn.neighbors``).
+        Distance for ``"nearest_neighbors"``. ``"euclidean"`` and ``"cosine"`` on dense rows are
+        searched in C++ (:func:`unsup.cluster.knn_graph`: exact up to 20 000 rows, an inverted
+        file of K-means lists above); other metrics, and sparse rows, go through
+        ``sklearn.neighbors``.
+    min_similarity : float or None, default=None
+        With ``metric="cosine"``: drop the links of cosine below this. Su's word-clustering
+        recipe is ``n_neighbors=40, metric="cosine", min_similarity=0.5,
+        link_weights="similarity", directed=True``.
+    link_weights : {"connectivity", "similarity"}, default="connectivity"
+        Weight of a kNN link: 1, or the cosine similarity (``metric="cosine"`` only; links of
+        negative cosine are then dropped, as weights cannot be negative).
     directed : bool or None, default=None
         ``None``: kNN graphs are made undirected (symmetrised); precomputed matrices are
         directed unless symmetric; networkx graphs follow ``is_directed()``.
@@ -172,12 +182,15 @@ class InfoMap(ClusterMixin, BaseEstimator):
     """
 
     def __init__(self, *, affinity: str = "nearest_neighbors", n_neighbors: int = 10, metric: str = "euclidean",
+                 min_similarity: Optional[float] = None, link_weights: str = "connectivity",
                  directed: Optional[bool] = None, teleportation: float = 0.15,
                  recorded_teleportation: bool = False, n_trials: int = 10, random_state: Any = None,
                  n_jobs: Optional[int] = None) -> None:
         self.affinity = affinity
         self.n_neighbors = n_neighbors
         self.metric = metric
+        self.min_similarity = min_similarity
+        self.link_weights = link_weights
         self.directed = directed
         self.teleportation = teleportation
         self.recorded_teleportation = recorded_teleportation
@@ -185,7 +198,7 @@ class InfoMap(ClusterMixin, BaseEstimator):
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def _adjacency(self, X: Any) -> Adjacency:
+    def _adjacency(self, X: Any, seed: int) -> Adjacency:
         if isinstance(X, nx.Graph):
             return as_adjacency(X, directed=self.directed, name="X")
         if self.affinity == "precomputed":
@@ -197,8 +210,25 @@ class InfoMap(ClusterMixin, BaseEstimator):
         X = validate_data(self, X, accept_sparse="csr", ensure_min_samples=1, reset=True)
         k = check_positive_int(self.n_neighbors, "n_neighbors")
         k = min(k, X.shape[0] - 1)
+        if self.link_weights not in ("connectivity", "similarity"):
+            raise ValueError(f"link_weights must be 'connectivity' or 'similarity', got {self.link_weights!r}")
+        native = self.metric in ("euclidean", "cosine") and not sp.issparse(X)
+        if (self.min_similarity is not None or self.link_weights == "similarity") and not (
+                native and self.metric == "cosine"):
+            raise ValueError("min_similarity and link_weights='similarity' need metric='cosine' on dense rows")
+        min_similarity = self.min_similarity
+        if self.link_weights == "similarity":
+            min_similarity = 0.0 if min_similarity is None else min_similarity
+            if not min_similarity >= 0:
+                raise ValueError(f"link_weights='similarity' needs min_similarity >= 0 (weights cannot be "
+                                 f"negative), got {self.min_similarity!r}")
         if k == 0:
             knn = sp.csr_array((X.shape[0], X.shape[0]), dtype=np.float64)
+        elif native:
+            from unsup.cluster import knn_graph
+
+            knn = knn_graph(X, k, metric=self.metric, min_similarity=min_similarity, mode=self.link_weights,
+                            random_state=seed, n_jobs=self.n_jobs)
         else:
             knn = sp.csr_array(kneighbors_graph(X, k, mode="connectivity", metric=self.metric,
                                                 include_self=False, n_jobs=self.n_jobs))
@@ -219,9 +249,10 @@ class InfoMap(ClusterMixin, BaseEstimator):
         -------
         self : InfoMap
         """
-        adj = self._adjacency(X)
+        seed = check_seed(self.random_state)
+        adj = self._adjacency(X, seed)
         flow = _flow_kwargs(self.teleportation, self.recorded_teleportation, False)
-        out = _run(adj, flow, self.n_trials, check_seed(self.random_state), self.n_jobs)
+        out = _run(adj, flow, self.n_trials, seed, self.n_jobs)
         self.affinity_matrix_ = adj.matrix
         self.labels_ = _ordered_modules(out["labels"], out["flow"], out["n_modules"])
         self.codelength_ = float(out["codelength"])
