@@ -14,6 +14,10 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "kmeans_kernels.hpp"
 #include "unsup/cluster/simd.hpp"
 #include "unsup/parallel.hpp"
@@ -79,15 +83,33 @@ Blocks<T> make_blocks(const KMeansKernels<T>& kk, const T* x, std::int64_t d, st
     return b;
 }
 
-/// Whether one of the kLanes values at p is >= t.
-template <class T>
-inline bool any_at_least(const T* p, T t) {
-    const Mask<T> ge = load(p) >= broadcast(t);
-    std::uint64_t words[sizeof(ge) / 8];
-    std::memcpy(words, &ge, sizeof(ge));
-    std::uint64_t any = 0;
-    for (const std::uint64_t w : words) any |= w;
-    return any != 0;
+/// Whether one of the kLanes values at p is >= t (NaN never is). This file is built for the
+/// baseline ISA, where GCC lowers a 64-byte vector compare lane by lane through the stack; SSE2
+/// (part of x86-64) compares four floats or two doubles per instruction.
+inline bool any_at_least(const float* p, float t) {
+#if defined(__SSE2__)
+    const __m128 tt = _mm_set1_ps(t);
+    __m128 ge = _mm_cmpge_ps(_mm_loadu_ps(p), tt);
+    for (int i = 4; i < kLanes<float>; i += 4) ge = _mm_or_ps(ge, _mm_cmpge_ps(_mm_loadu_ps(p + i), tt));
+    return _mm_movemask_ps(ge) != 0;
+#else
+    bool any = false;
+    for (int i = 0; i < kLanes<float>; ++i) any |= p[i] >= t;
+    return any;
+#endif
+}
+
+inline bool any_at_least(const double* p, double t) {
+#if defined(__SSE2__)
+    const __m128d tt = _mm_set1_pd(t);
+    __m128d ge = _mm_cmpge_pd(_mm_loadu_pd(p), tt);
+    for (int i = 2; i < kLanes<double>; i += 2) ge = _mm_or_pd(ge, _mm_cmpge_pd(_mm_loadu_pd(p + i), tt));
+    return _mm_movemask_pd(ge) != 0;
+#else
+    bool any = false;
+    for (int i = 0; i < kLanes<double>; ++i) any |= p[i] >= t;
+    return any;
+#endif
 }
 
 /// (score, id) strictly before (score2, id2): larger score, then smaller id.
@@ -317,12 +339,16 @@ void knn_ivf(const T* x, std::int64_t n, std::int64_t d, std::int64_t k, Metric 
         }
         n_probed[q] = found >= kept ? p : -1;  // -1: every list
     }
+    // Every row's own (nearest) list is searched first, by the list's members (step 4a); the
+    // inverted index below holds the other probes only (step 4b).
     std::vector<std::int64_t> probe_start(static_cast<std::size_t>(n_lists + 1), 0);
     for (std::int64_t q = 0; q < n; ++q) {
+        const std::int64_t own = ranked[q * n_ranked];
         if (n_probed[q] < 0) {
-            for (std::int64_t l = 0; l < n_lists; ++l) ++probe_start[l + 1];
+            for (std::int64_t l = 0; l < n_lists; ++l)
+                if (l != own) ++probe_start[l + 1];
         } else {
-            for (std::int64_t p = 0; p < n_probed[q]; ++p) ++probe_start[ranked[q * n_ranked + p] + 1];
+            for (std::int64_t p = 1; p < n_probed[q]; ++p) ++probe_start[ranked[q * n_ranked + p] + 1];
         }
     }
     for (std::int64_t l = 0; l < n_lists; ++l) probe_start[l + 1] += probe_start[l];
@@ -330,10 +356,12 @@ void knn_ivf(const T* x, std::int64_t n, std::int64_t d, std::int64_t k, Metric 
     {
         std::vector<std::int64_t> fill(probe_start.begin(), probe_start.end() - 1);
         for (std::int64_t q = 0; q < n; ++q) {
+            const std::int64_t own = ranked[q * n_ranked];
             if (n_probed[q] < 0) {
-                for (std::int64_t l = 0; l < n_lists; ++l) probers[fill[l]++] = q;
+                for (std::int64_t l = 0; l < n_lists; ++l)
+                    if (l != own) probers[fill[l]++] = q;
             } else {
-                for (std::int64_t p = 0; p < n_probed[q]; ++p) probers[fill[ranked[q * n_ranked + p]]++] = q;
+                for (std::int64_t p = 1; p < n_probed[q]; ++p) probers[fill[ranked[q * n_ranked + p]]++] = q;
             }
         }
     }
@@ -347,22 +375,29 @@ void knn_ivf(const T* x, std::int64_t n, std::int64_t d, std::int64_t k, Metric 
     std::vector<std::int64_t> candidates(static_cast<std::size_t>(n * kept), std::numeric_limits<std::int64_t>::max());
     constexpr std::size_t kLocks = 4096;
     std::unique_ptr<std::mutex[]> locks(new std::mutex[kLocks]);
-    std::vector<std::int64_t> by_work(static_cast<std::size_t>(n_lists));
-    std::iota(by_work.begin(), by_work.end(), std::int64_t{0});
-    auto work = [&](std::int64_t l) {
-        return (list_start[l + 1] - list_start[l]) * (probe_start[l + 1] - probe_start[l]);
-    };
-    std::stable_sort(by_work.begin(), by_work.end(), [&](std::int64_t a, std::int64_t c) { return work(a) > work(c); });
     std::int64_t max_block = 0;
     for (std::int64_t blk = 0; blk < n_blocks; ++blk) max_block = std::max(max_block, b.size(blk));
-    parallel_for(static_cast<std::size_t>(n_lists), n_jobs, [&](std::size_t item) {
-        stop.check();
-        const std::int64_t l = by_work[item];
-        const std::int64_t* qs = probers.data() + probe_start[l];
-        const std::int64_t nq = probe_start[l + 1] - probe_start[l];
+    // One list against the rows qs[0 .. nq) that probe it.
+    auto search_list = [&](std::int64_t l, const std::int64_t* qs, std::int64_t nq) {
         if (nq == 0 || list_start[l + 1] == list_start[l]) return;
-        std::vector<T> local_s(static_cast<std::size_t>(nq * kept), -std::numeric_limits<T>::infinity());
-        std::vector<std::int64_t> local_id(static_cast<std::size_t>(nq * kept), std::numeric_limits<std::int64_t>::max());
+        // Each prober's local top starts as `kept` copies of its global k-th candidate so far (read
+        // under the lock): what ranks below it cannot reach the final top, so it is never offered.
+        // Any such bound gives the same final top, so the result still does not depend on the
+        // schedule; the copies themselves stop the merge below (they are not before the global).
+        std::vector<T> local_s(static_cast<std::size_t>(nq * kept));
+        std::vector<std::int64_t> local_id(static_cast<std::size_t>(nq * kept));
+        for (std::int64_t r = 0; r < nq; ++r) {
+            const std::int64_t q = qs[r];
+            T bound_s;
+            std::int64_t bound_id;
+            {
+                std::lock_guard<std::mutex> guard(locks[static_cast<std::size_t>(q) % kLocks]);
+                bound_s = scores[static_cast<std::size_t>(q * kept + kept - 1)];
+                bound_id = candidates[static_cast<std::size_t>(q * kept + kept - 1)];
+            }
+            std::fill(local_s.begin() + r * kept, local_s.begin() + (r + 1) * kept, bound_s);
+            std::fill(local_id.begin() + r * kept, local_id.begin() + (r + 1) * kept, bound_id);
+        }
         std::vector<T> rows(static_cast<std::size_t>(kSubBlock * d));
         std::vector<T> tile(static_cast<std::size_t>(kSubBlock * max_block));
         for (std::int64_t blk = list_blocks[l]; blk < list_blocks[l + 1]; ++blk) {
@@ -390,6 +425,31 @@ void knn_ivf(const T* x, std::int64_t n, std::int64_t d, std::int64_t k, Metric 
                 offer(ts, ti, kept, sc, id);
             }
         }
+    };
+    // Work items by decreasing work, so that the long ones do not come last.
+    auto by_work = [&](auto&& probes_of) {
+        std::vector<std::int64_t> items(static_cast<std::size_t>(n_lists));
+        std::iota(items.begin(), items.end(), std::int64_t{0});
+        std::stable_sort(items.begin(), items.end(), [&](std::int64_t a, std::int64_t c) {
+            return (list_start[a + 1] - list_start[a]) * probes_of(a) > (list_start[c + 1] - list_start[c]) * probes_of(c);
+        });
+        return items;
+    };
+    // 4a. Every list against its own members: most of a row's neighbours are there, so its top
+    // is nearly final before 4b, whose lists then mostly fail the bound at the vector test.
+    const auto own_items = by_work([&](std::int64_t l) { return list_start[l + 1] - list_start[l]; });
+    parallel_for(static_cast<std::size_t>(n_lists), n_jobs, [&](std::size_t item) {
+        stop.check();
+        const std::int64_t l = own_items[item];
+        search_list(l, order.data() + list_start[l], list_start[l + 1] - list_start[l]);
+    });
+    stop.check();
+    // 4b. The other probed lists.
+    const auto other_items = by_work([&](std::int64_t l) { return probe_start[l + 1] - probe_start[l]; });
+    parallel_for(static_cast<std::size_t>(n_lists), n_jobs, [&](std::size_t item) {
+        stop.check();
+        const std::int64_t l = other_items[item];
+        search_list(l, probers.data() + probe_start[l], probe_start[l + 1] - probe_start[l]);
     });
     stop.check();
     finish(x, n, d, kept, candidates.data(), k, cosine, indices, distances, n_jobs, stop);
