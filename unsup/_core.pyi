@@ -99,7 +99,7 @@ class graph:
         seed: int = 0,
         n_jobs: int = 1,
         refine: bool = True,
-        min_relative_tune_improvement: float = 1e-06,
+        min_relative_tune_improvement: float = 0.0001,
         pass_limit: int = 100,
     ) -> Dict[str, Any]: ...
     @staticmethod

@@ -46,7 +46,7 @@ struct LouvainOptions {
     /// that move as units), while a step raises modularity by `min_relative_tune_improvement`
     /// of |Q|. Off when max_levels is limited (the levels are then what was asked for).
     bool refine = true;
-    double min_relative_tune_improvement = 1e-6;
+    double min_relative_tune_improvement = 1e-4;
     /// Passes of the local-move loop on one level.
     int pass_limit = 100;
     /// A single move must raise modularity by more than this.
