@@ -12,7 +12,6 @@ import scipy.sparse as sp
 from unsup import _core
 from unsup.datasets import planted_partition, two_triangles
 from unsup.graph import louvain_communities, modularity
-from unsup.graph._adjacency import as_adjacency
 
 
 def random_weights(n, density, rng, directed, self_loops=True):

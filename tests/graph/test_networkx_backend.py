@@ -113,6 +113,13 @@ def test_extra_parameters_pass_through():
     assert found == louvain_communities(G, seed=random.Random(2), n_trials=3, resolution=1.5)
 
 
+@pytest.mark.parametrize("make", [lambda: np.random.RandomState(3), lambda: np.random.default_rng(3)])
+def test_numpy_seeds_through_networkx(make):
+    G = nx.karate_club_graph()
+    a = nx.community.louvain_communities(G, backend="unsup", seed=make())
+    assert a == nx.community.louvain_communities(G, backend="unsup", seed=make())
+
+
 def test_priority_dispatches_and_falls_back_on_unusable_weights():
     saved = list(nx.config.backend_priority.algos)
     nx.config.backend_priority.algos = ["unsup"]

@@ -59,14 +59,17 @@ def _check_max_level(max_level: Any) -> int:
 
 
 def _seed(seed: Any) -> int:
-    """A 63-bit seed from None, an int, numpy's RandomState/Generator or a ``random.Random``.
+    """A 62-bit seed from None, an int, numpy's RandomState/Generator or a ``random.Random``.
 
-    networkx hands its backends a ``random.Random`` (or a wrapper with the same methods).
+    networkx hands its backends a ``random.Random`` or, for a numpy seed, a wrapper with the
+    methods of one (``getrandbits`` or at least ``randint``).
     """
-    if isinstance(seed, random.Random) or (seed is not None and hasattr(seed, "getrandbits")
-                                           and not isinstance(seed, (numbers.Integral, np.random.RandomState,
-                                                                     np.random.Generator))):
+    if seed is None or isinstance(seed, (numbers.Integral, np.random.RandomState, np.random.Generator)):
+        return check_seed(seed, "seed")
+    if isinstance(seed, random.Random) or hasattr(seed, "getrandbits"):
         return int(seed.getrandbits(62))
+    if hasattr(seed, "randint") and hasattr(seed, "random"):
+        return int(seed.randint(0, 2**62 - 1))
     return check_seed(seed, "seed")
 
 
@@ -125,7 +128,8 @@ def louvain_communities(G: Any, weight: Optional[str] = "weight", resolution: fl
         Resolution ``gamma`` of modularity: below 1 favours larger communities, above 1
         smaller ones. Must be finite and non-negative.
     threshold : float, default=1e-07
-        Stop aggregating after a level that raises modularity by no more than this.
+        Stop aggregating after a level that raises modularity by no more than this (and stop
+        tuning after a step that does).
     max_level : int or None, default=None
         At most this many levels (each: local moves, then aggregation). When given, the
         result is that of the levels alone, without tuning.

@@ -45,8 +45,10 @@ struct SearchOptions {
     int sub_core_loop_limit = 2;
     /// Tuning steps; 0 = until a step gains less than the threshold, -1 = none.
     int tune_iteration_limit = 0;
-    /// Each tuning step must decrease the objective by this fraction for tuning to go on.
+    /// Each tuning step must decrease the objective by this fraction for tuning to go on...
     double min_relative_tune_improvement = 1e-4;
+    /// ... and by at least this much.
+    double min_tune_improvement = 0.0;
     /// A single move must decrease the objective by more than this.
     double min_move_improvement = 1e-10;
     /// Tuning stops only when a fine and a coarse step in a row gain too little (else: when one
@@ -558,7 +560,8 @@ auto search(const FlowNetwork& g, const Terms& terms, const SearchOptions& opt, 
                 }
             }
         }
-        if (before - r.objective.total > opt.min_relative_tune_improvement * std::abs(before)) {
+        if (before - r.objective.total >
+            std::max(opt.min_relative_tune_improvement * std::abs(before), opt.min_tune_improvement)) {
             failed = 0;
         } else if (++failed >= (opt.tune_both_ways ? 2 : 1)) {
             break;

@@ -248,6 +248,7 @@ LouvainResult run(const FlowNetwork& g, const LouvainOptions& opt, const StopTok
     const bool levels_limited = opt.max_levels != INT_MAX;
     s.tune_iteration_limit = opt.refine && !levels_limited ? 0 : -1;
     s.min_relative_tune_improvement = opt.min_relative_tune_improvement;
+    s.min_tune_improvement = opt.threshold;  // tuning, too, stops after a step that gains no more
     s.min_move_improvement = opt.min_move_improvement;
     s.prune_candidates = false;
     s.tune_both_ways = true;

@@ -40,7 +40,8 @@ struct LouvainOptions {
     int n_jobs = 1;
     /// Levels (local moves + aggregation) of Blondel et al.'s method; INT_MAX = until no change.
     int max_levels = INT_MAX;
-    /// Stop aggregating after a level that raises modularity by no more than this.
+    /// Stop aggregating after a level that raises modularity by no more than this (and stop
+    /// tuning after such a step).
     double threshold = 1e-7;
     /// Tuning after the levels (fine: nodes move again; coarse: modules split into sub-modules
     /// that move as units), while a step raises modularity by `min_relative_tune_improvement`
