@@ -15,7 +15,9 @@
 //                                               m after node x joins / leaves it; out = flow from
 //                                               x to m's other members, in = flow back
 //   static void remove_internal(Module&, out, in)   drop a link inside the module
-//   Scored<Module> score(const Module&) const;  the module's term (and enter flow, if kIndexTerm)
+//   Slot score(const Module&) const;            the module's term (and enter flow, if kIndexTerm),
+//                                               as a Scored<Module> or, when the search needs no
+//                                               more, a smaller ScoredTerm<Module>
 //
 // The objective is sum over modules of `term` (+ plogp(sum enter) when kIndexTerm); a full
 // recomputation (`evaluate` in `search`) scores the partitions that tuning proposes.
@@ -25,6 +27,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "unsup/common.hpp"
@@ -80,6 +83,15 @@ struct Scored {
     double inv_exit = 0.0;
 };
 
+/// A module's statistics with its term only: a smaller slot (fewer cache misses) for objectives
+/// without the map equation's index term or candidate bound.
+template <class Module>
+struct ScoredTerm {
+    Module stats;
+    double term = 0.0;
+    double enter = 0.0;  // always 0: no index term
+};
+
 /// Local moving of nodes between modules, on any level of the network. One mover serves a whole
 /// trial: its buffers are sized once for the finest level and reused by every `reset`.
 /// Modules are identified by ids in [0, n); a node may move to a neighbour's module or, when
@@ -91,7 +103,7 @@ class LocalMover {
     static constexpr bool kDirected = Terms::kDirected;
     static constexpr bool kIndexTerm = Terms::kIndexTerm;
 
-    using Slot = Scored<Module>;
+    using Slot = decltype(std::declval<const Terms&>().score(std::declval<const Module&>()));
     /// A neighbouring module of the node being visited, with the flow between them.
     struct Candidate {
         index_t module;

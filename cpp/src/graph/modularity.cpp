@@ -10,7 +10,7 @@
 namespace unsup::graph {
 namespace {
 
-using detail::Scored;
+using detail::ScoredTerm;
 
 /// Modularity of an undirected network as terms of the partition search: a module is its cut
 /// share x (links leaving it) and degree share k, and adds x + gamma k^2 to 1 - Q, which the
@@ -34,8 +34,8 @@ struct ModularityTerms {
         return {m.exit - x.exit + 2.0 * out, m.flow - x.flow};
     }
     static void remove_internal(Module& m, double out, double) { m.exit -= out; }
-    Scored<Module> score(const Module& m) const {
-        Scored<Module> s;
+    ScoredTerm<Module> score(const Module& m) const {
+        ScoredTerm<Module> s;
         s.stats = m;
         s.term = m.exit + resolution * m.flow * m.flow;
         return s;
@@ -64,8 +64,8 @@ struct DirectedModularityTerms {
         return {m.exit - (x.exit - out) + in, m.out - x.out, m.in - x.in};
     }
     static void remove_internal(Module& m, double out, double) { m.exit -= out; }
-    Scored<Module> score(const Module& m) const {
-        Scored<Module> s;
+    ScoredTerm<Module> score(const Module& m) const {
+        ScoredTerm<Module> s;
         s.stats = m;
         s.term = m.exit + resolution * m.out * m.in;
         return s;
@@ -114,6 +114,8 @@ FlowNetwork undirected_network(const CsrView& a) {
     g.indptr.assign(n + 1, 0);
     g.node_flow.assign(n, 0.0);
     g.out_total.assign(n, 0.0);
+    g.neighbor.reserve(static_cast<std::size_t>(a.nnz()));
+    g.out_flow.reserve(static_cast<std::size_t>(a.nnz()));
     for (index_t r = 0; r < g.n; ++r) {
         double degree = 0.0, out = 0.0;
         for (offset_t e = a.indptr[r]; e < a.indptr[r + 1]; ++e) {
