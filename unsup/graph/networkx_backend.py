@@ -49,7 +49,6 @@ def get_info() -> Dict[str, Any]:
         "backend_name": BACKEND_NAME,
         "project": "unsup",
         "package": "unsup",
-        "url": "https://github.com/unsup/unsup",
         "short_summary": "C++ community detection (Louvain modularity, InfoMap).",
         "default_config": {},
         "functions": {name: dict(info) for name, info in _FUNCTIONS.items()},
