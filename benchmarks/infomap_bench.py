@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmark InfoMap implementations on LFR benchmark graphs.
+"""Benchmark InfoMap and Louvain implementations on LFR benchmark graphs.
 
 What it measures
 ----------------
@@ -28,6 +28,15 @@ Methods: ``unsup1`` / ``unsup10`` (``unsup.graph.InfoMap`` with 1 / 10 trials),
 ``infomap1`` / ``infomap10`` (official Infomap 2.16, two-level, 1 / 10 trials) and
 ``networkit`` (``LouvainMapEquation``, non-hierarchical).  Every method runs
 single-threaded.
+
+Louvain (modularity) methods, in the same run: ``louvain_unsup``
+(``unsup.graph.louvain_communities`` on the CSR adjacency), ``louvain_nx``
+(``networkx.community.louvain_communities`` on a ``networkx.Graph`` built before
+the timer starts), ``louvain_networkit`` (networkit's ``PLM``, no refinement) and
+``louvain_igraph`` (igraph's ``community_multilevel``).  Every partition is also
+scored by modularity (``unsup.graph.modularity``, equal to networkx's to 1e-12);
+the Louvain table gives the median modularity, AMI and CPU, the CPU ratio
+networkx/unsup and the modularity difference unsup - networkx.
 
 Graphs come from ``networkit.generators.LFRGenerator`` (it realises ``mu``
 accurately): average degree 20, maximum degree 50, degree exponent 2, community
@@ -83,7 +92,9 @@ import numpy as np
 import scipy.sparse as sp
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-METHODS = ("unsup1", "unsup10", "infomap1", "infomap10", "networkit")
+INFOMAP_METHODS = ("unsup1", "unsup10", "infomap1", "infomap10", "networkit")
+LOUVAIN_METHODS = ("louvain_unsup", "louvain_nx", "louvain_networkit", "louvain_igraph")
+METHODS = INFOMAP_METHODS + LOUVAIN_METHODS
 DEFAULT_SIZES = (10_000,)
 DEFAULT_MUS = (0.1, 0.3, 0.5, 0.6, 0.7)
 DEFAULT_SEEDS = 5
@@ -421,10 +432,69 @@ def run_networkit(adjacency: sp.csr_matrix, seed: int) -> tuple[np.ndarray, dict
     return labels, stats, f"networkit {nk.__version__}"
 
 
+def run_louvain_unsup(adjacency: sp.csr_matrix, seed: int) -> tuple[np.ndarray, dict, str]:
+    """unsup's Louvain (public function on the CSR adjacency, validation included)."""
+    from unsup.graph import louvain_communities
+
+    communities, stats = measure(lambda: louvain_communities(adjacency, seed=seed))
+    return communities_to_labels(communities, adjacency.shape[0]), stats, "unsup.graph.louvain_communities"
+
+
+def run_louvain_nx(adjacency: sp.csr_matrix, seed: int) -> tuple[np.ndarray, dict, str]:
+    """networkx's Louvain on a networkx.Graph (built before the timer)."""
+    import networkx as nx
+
+    g = nx.from_scipy_sparse_array(adjacency)
+    # backend="networkx": networkx's own code even where NETWORKX_BACKEND_PRIORITY names unsup.
+    communities, stats = measure(lambda: nx.community.louvain_communities(g, seed=seed, backend="networkx"))
+    return communities_to_labels(communities, adjacency.shape[0]), stats, f"networkx {nx.__version__}"
+
+
+def run_louvain_networkit(adjacency: sp.csr_matrix, seed: int) -> tuple[np.ndarray, dict, str]:
+    """networkit's PLM (parallel Louvain, run single-threaded, no refinement)."""
+    import networkit as nk
+
+    nk.setNumberOfThreads(1)
+    nk.setSeed(seed, False)
+    g = nk.Graph(adjacency.shape[0], weighted=False, directed=False)
+    src, dst = upper_edges(adjacency)
+    g.addEdges((src.astype(np.uint64), dst.astype(np.uint64)))
+    del src, dst
+    algo = nk.community.PLM(g, refine=False)
+    _, stats = measure(algo.run)
+    return np.asarray(algo.getPartition().getVector(), dtype=np.int64), stats, f"networkit {nk.__version__} PLM"
+
+
+def run_louvain_igraph(adjacency: sp.csr_matrix, seed: int) -> tuple[np.ndarray, dict, str]:
+    """igraph's multilevel (Louvain) community detection."""
+    import random
+
+    import igraph as ig
+
+    src, dst = upper_edges(adjacency)
+    g = ig.Graph(n=adjacency.shape[0], edges=np.column_stack((src, dst)).tolist(), directed=False)
+    del src, dst
+    random.seed(seed)  # igraph draws from Python's random by default
+    clustering, stats = measure(lambda: g.community_multilevel())
+    return np.asarray(clustering.membership, dtype=np.int64), stats, f"igraph {ig.__version__} multilevel"
+
+
+def communities_to_labels(communities: Sequence[Any], n: int) -> np.ndarray:
+    """Label vector of a list of node sets over nodes 0..n-1."""
+    labels = np.full(n, -1, dtype=np.int64)
+    for c, members in enumerate(communities):
+        labels[np.fromiter(members, dtype=np.int64, count=len(members))] = c
+    return labels
+
+
 def worker(graph: Path, method: str, seed: int, labels_out: Path) -> dict[str, Any]:
     """Run one method on one graph; save the labels, return the measurements."""
     adjacency, _ = load_graph(graph)
-    if method.startswith("unsup"):
+    louvain = {"louvain_unsup": run_louvain_unsup, "louvain_nx": run_louvain_nx,
+               "louvain_networkit": run_louvain_networkit, "louvain_igraph": run_louvain_igraph}
+    if method in louvain:
+        labels, stats, impl = louvain[method](adjacency, seed)
+    elif method.startswith("unsup"):
         labels, stats, impl = run_unsup(adjacency, int(method[len("unsup"):]), seed)
     elif method.startswith("infomap"):
         labels, stats, impl = run_infomap(adjacency, int(method[len("infomap"):]), seed)
@@ -465,12 +535,24 @@ def run_worker(graph: Graph, method: str, seed: int, timeout: float,
     return {**record, "status": "ok", **json.loads(lines[-1])}, labels
 
 
+def modularity_of(adjacency: sp.csr_matrix, labels: np.ndarray) -> float:
+    """Modularity (resolution 1) of a partition of the undirected graph, NaN without unsup."""
+    try:
+        from unsup.graph.louvain import _modularity
+        from unsup.graph._adjacency import as_adjacency
+    except ImportError:
+        return float("nan")
+    compact = np.unique(labels, return_inverse=True)[1].astype(np.int32).ravel()
+    return _modularity(as_adjacency(adjacency, directed=False), compact, 1.0)
+
+
 def score(record: dict[str, Any], graph: Graph, labels: np.ndarray,
           scorer: Callable[[sp.csr_matrix, np.ndarray], float]) -> dict[str, Any]:
-    """Add codelength, AMI and module count of ``labels`` to ``record``."""
+    """Add codelength, modularity, AMI and module count of ``labels`` to ``record``."""
     if labels.shape[0] != graph.n:
         return {**record, "status": "error", "error": f"{labels.shape[0]} labels for {graph.n} nodes"}
     return {**record, "codelength": scorer(graph.adjacency, labels),
+            "modularity": modularity_of(graph.adjacency, labels),
             "ami": adjusted_mutual_info(graph.planted, labels),
             "n_modules": int(np.unique(labels).size)}
 
@@ -495,6 +577,9 @@ class Summary:
     bytes_per_edge: float = float("nan")
     cpu_ratio: float = float("nan")
     codelength_ratio: float = float("nan")
+    modularity: float = float("nan")
+    modularity_min: float = float("nan")
+    modularity_gain: float = float("nan")  # median Q of louvain_unsup - median Q of louvain_nx
 
 
 def summarise(records: Sequence[dict[str, Any]], n: int, mu: float, method: str) -> Optional[Summary]:
@@ -514,12 +599,20 @@ def summarise(records: Sequence[dict[str, Any]], n: int, mu: float, method: str)
         s.ami, s.ami_min = float(np.median(col("ami"))), float(col("ami").min())
         s.modules = float(np.median(col("n_modules")))
         s.bytes_per_edge = float(np.median(col("bytes_per_edge")))
+        if all("modularity" in r for r in ok):
+            s.modularity, s.modularity_min = float(np.median(col("modularity"))), float(col("modularity").min())
     return s
 
 
 def add_ratios(summaries: dict[tuple[int, float, str], Summary]) -> None:
     """Fill the official/unsup CPU and unsup/official codelength ratios."""
     for (n, mu, method), s in summaries.items():
+        if method == "louvain_unsup":
+            peer = summaries.get((n, mu, "louvain_nx"))
+            if peer is not None and s.ok and peer.ok:
+                s.cpu_ratio = peer.cpu / s.cpu if s.cpu > 0 else float("inf")
+                s.modularity_gain = s.modularity - peer.modularity
+            continue
         if not method.startswith("unsup"):
             continue
         official = summaries.get((n, mu, "infomap" + method[len("unsup"):]))
@@ -564,6 +657,39 @@ def results_table(summaries: Sequence[Summary]) -> str:
     return markdown_table(headers, rows)
 
 
+def louvain_table(summaries: Sequence[Summary]) -> str:
+    """Table of the Louvain methods: modularity, AMI, time, and unsup against networkx."""
+    headers = ["n", "mu", "method", "runs ok", "CPU s med", "wall s med", "Q med", "Q min", "AMI med",
+               "modules med", "B/edge med", "CPU nx/unsup", "Q unsup-nx"]
+    rows = []
+    for s in summaries:
+        runs = f"{s.ok}/{s.runs}" + "".join(f" {k}:{v}" for k, v in sorted(s.failures.items()))
+        rows.append([str(s.n), f"{s.mu:.2f}", s.method, runs, fmt(s.cpu, ".3f"), fmt(s.wall, ".3f"),
+                     fmt(s.modularity, ".6f"), fmt(s.modularity_min, ".6f"), fmt(s.ami, ".4f"),
+                     fmt(s.modules, ".1f"), fmt(s.bytes_per_edge, ".1f"), fmt(s.cpu_ratio, ".1f"),
+                     fmt(s.modularity_gain, "+.6f")])
+    return markdown_table(headers, rows)
+
+
+def louvain_bar_checks(graph: Graph, summaries: dict[tuple[int, float, str], Summary]) -> list[str]:
+    """The Louvain bars: modularity at least networkx's, CPU at least 20x faster."""
+    tag = f"n={graph.n} mu={graph.mu:.2f}"
+    u = summaries.get((graph.n, graph.mu, "louvain_unsup"))
+    o = summaries.get((graph.n, graph.mu, "louvain_nx"))
+    if u is None or o is None:
+        return []
+    if graph.n < BARS_MIN_N:
+        return [f"- {tag}: [SKIP] Louvain bars apply to n >= {BARS_MIN_N}"]
+    if not (u.ok and o.ok):
+        return [f"- {tag}: [SKIP] Louvain bars (no successful louvain_unsup/louvain_nx runs)"]
+    ratio = o.cpu / u.cpu if u.cpu > 0 else float("inf")
+    return [
+        f"- {tag}: [{'PASS' if u.modularity >= o.modularity else 'FAIL'}] median Q louvain_unsup - "
+        f"louvain_nx = {u.modularity - o.modularity:+.6f} >= 0",
+        f"- {tag}: [{'PASS' if ratio >= 20 else 'FAIL'}] CPU louvain_nx/louvain_unsup = {ratio:.1f} >= 20",
+    ]
+
+
 def bar_checks(graph: Graph, summaries: dict[tuple[int, float, str], Summary]) -> list[str]:
     """The issue tracker's bars for one graph, as ``[PASS]/[FAIL]/[SKIP]`` lines."""
     tag = f"n={graph.n} mu={graph.mu:.2f}"
@@ -574,6 +700,8 @@ def bar_checks(graph: Graph, summaries: dict[tuple[int, float, str], Summary]) -
         s = summaries.get((graph.n, graph.mu, method))
         return s if s is not None and s.ok else None
 
+    if not any((graph.n, graph.mu, m) in summaries for m in INFOMAP_METHODS):
+        return []
     checks = [
         (("unsup1", "infomap1"), lambda u, o: (o.cpu / u.cpu, o.cpu / u.cpu >= 6),
          "CPU infomap1/unsup1 = {:.2f} >= 6"),
@@ -610,7 +738,7 @@ def machine_info() -> dict[str, Any]:
     except (OSError, subprocess.SubprocessError):
         pass
     versions = {}
-    for name in ("unsup", "infomap", "networkit", "numpy", "scipy", "sklearn"):
+    for name in ("unsup", "infomap", "networkit", "networkx", "igraph", "numpy", "scipy", "sklearn"):
         if has_module(name):
             module = __import__(name)
             versions[name] = getattr(module, "__version__", "?")
@@ -625,7 +753,8 @@ def machine_info() -> dict[str, Any]:
 
 def available_methods(requested: Sequence[str]) -> tuple[list[str], list[str]]:
     """Drop the methods whose package is missing; return (methods, messages)."""
-    needs = {"infomap1": "infomap", "infomap10": "infomap", "networkit": "networkit"}
+    needs = {"infomap1": "infomap", "infomap10": "infomap", "networkit": "networkit",
+             "louvain_networkit": "networkit", "louvain_igraph": "igraph"}
     methods, messages = [], []
     for m in requested:
         package = needs.get(m)
@@ -638,7 +767,7 @@ def available_methods(requested: Sequence[str]) -> tuple[list[str], list[str]]:
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     """Command-line interface."""
-    p = argparse.ArgumentParser(description="Benchmark InfoMap implementations on LFR graphs.")
+    p = argparse.ArgumentParser(description="Benchmark InfoMap and Louvain implementations on LFR graphs.")
     p.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES),
                    help="numbers of nodes (default: %(default)s)")
     p.add_argument("--mus", type=float, nargs="+", default=list(DEFAULT_MUS),
@@ -731,11 +860,18 @@ def build_report(machine: dict[str, Any], scorer_name: str, messages: Sequence[s
         "- B/edge = (peak RSS during the call - RSS before it) / undirected edges",
         *(f"- note: {m}" for m in messages), "",
         "## Graphs", "", graphs_table(graphs), "",
-        "## Results (medians over seeds)", "",
     ]
-    rows = [summaries[(g.n, g.mu, m)] for g in graphs for m in methods if (g.n, g.mu, m) in summaries]
-    bars = [line for g in graphs for line in bar_checks(g, summaries)]
-    return "\n".join([*header, results_table(rows), "", "## Bars", "", *bars, ""])
+    rows = [summaries[(g.n, g.mu, m)] for g in graphs for m in methods
+            if (g.n, g.mu, m) in summaries and m in INFOMAP_METHODS]
+    louvain_rows = [summaries[(g.n, g.mu, m)] for g in graphs for m in methods
+                    if (g.n, g.mu, m) in summaries and m in LOUVAIN_METHODS]
+    bars = [line for g in graphs for line in bar_checks(g, summaries) + louvain_bar_checks(g, summaries)]
+    tables = []
+    if rows:
+        tables += ["## Results (medians over seeds)", "", results_table(rows), ""]
+    if louvain_rows:
+        tables += ["## Louvain (modularity; medians over seeds)", "", louvain_table(louvain_rows), ""]
+    return "\n".join([*header, *tables, "## Bars", "", *bars, ""])
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -90,6 +90,45 @@ class graph:
         recorded_teleportation: bool = False,
         teleport_to_nodes: bool = False,
     ) -> npt.NDArray[np.float64]: ...
+    @staticmethod
+    def louvain(
+        indptr: npt.ArrayLike,
+        indices: npt.ArrayLike,
+        data: npt.ArrayLike,
+        n: int,
+        directed: bool,
+        resolution: float = 1.0,
+        threshold: float = 1e-07,
+        max_levels: int = 2147483647,
+        n_trials: int = 1,
+        seed: int = 0,
+        n_jobs: int = 1,
+        refine: bool = True,
+        min_relative_tune_improvement: float = 0.0001,
+        pass_limit: int = 100,
+    ) -> Dict[str, Any]: ...
+    @staticmethod
+    def modularity(
+        indptr: npt.ArrayLike,
+        indices: npt.ArrayLike,
+        data: npt.ArrayLike,
+        n: int,
+        labels: npt.ArrayLike,
+        directed: bool,
+        resolution: float = 1.0,
+    ) -> float: ...
+    @staticmethod
+    def modularity_move_deltas(
+        indptr: npt.ArrayLike,
+        indices: npt.ArrayLike,
+        data: npt.ArrayLike,
+        n: int,
+        labels: npt.ArrayLike,
+        nodes: npt.ArrayLike,
+        targets: npt.ArrayLike,
+        directed: bool,
+        resolution: float = 1.0,
+    ) -> npt.NDArray[np.float64]: ...
 
 class linalg:
     @staticmethod

@@ -1,12 +1,15 @@
-// Bindings of the graph kernels: flow, map equation, InfoMap.
+// Bindings of the graph kernels: flow, map equation, InfoMap, modularity and Louvain.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+
+#include <cmath>
 
 #include "common.hpp"
 #include "unsup/graph/flow.hpp"
 #include "unsup/graph/infomap.hpp"
 #include "unsup/graph/map_equation.hpp"
+#include "unsup/graph/modularity.hpp"
 
 namespace unsup::bindings {
 
@@ -148,6 +151,88 @@ void bind_graph(py::module_& m) {
         py::arg("recorded_teleportation") = false, py::arg("teleport_to_nodes") = false,
         "Incremental codelength changes of a sequence of single-node moves (labels in [0, n)), "
         "applied one after the other; used to test the delta form against full recomputation.");
+    m.def(
+        "louvain",
+        [](const CArray<std::int64_t>& indptr, const CArray<std::int32_t>& indices, const CArray<double>& data,
+           std::int64_t n, bool directed, double resolution, double threshold, int max_levels, int n_trials,
+           std::uint64_t seed, int n_jobs, bool refine, double min_relative_tune_improvement, int pass_limit) {
+            const CsrView a = csr_view(indptr, indices, data, n, n, "adjacency");
+            LouvainOptions opt;
+            opt.resolution = resolution;
+            opt.threshold = threshold;
+            opt.max_levels = max_levels;
+            opt.n_trials = n_trials;
+            opt.seed = seed;
+            opt.n_jobs = n_jobs;
+            opt.refine = refine;
+            opt.min_relative_tune_improvement = min_relative_tune_improvement;
+            opt.pass_limit = pass_limit;
+            LouvainResult r = without_gil([&](const StopToken& stop) {
+                const FlowNetwork g = build_modularity_network(a, directed);
+                return louvain(g, opt, stop);
+            });
+            py::dict d;
+            d["labels"] = to_numpy(r.labels);
+            d["n_modules"] = r.n_modules;
+            d["modularity"] = r.modularity;
+            d["best_trial"] = r.best_trial;
+            d["tune_iterations"] = r.tune_iterations;
+            d["trial_modularities"] = to_numpy(r.trial_modularities);
+            return d;
+        },
+        py::arg("indptr"), py::arg("indices"), py::arg("data"), py::arg("n"), py::arg("directed"),
+        py::arg("resolution") = 1.0, py::arg("threshold") = LouvainOptions{}.threshold,
+        py::arg("max_levels") = LouvainOptions{}.max_levels, py::arg("n_trials") = 1, py::arg("seed") = 0,
+        py::arg("n_jobs") = 1, py::arg("refine") = LouvainOptions{}.refine,
+        py::arg("min_relative_tune_improvement") = LouvainOptions{}.min_relative_tune_improvement,
+        py::arg("pass_limit") = LouvainOptions{}.pass_limit,
+        "Louvain modularity maximisation on the CSR adjacency (entry (i, j) = weight of link i -> j).");
+
+    m.def(
+        "modularity",
+        [](const CArray<std::int64_t>& indptr, const CArray<std::int32_t>& indices, const CArray<double>& data,
+           std::int64_t n, const CArray<std::int32_t>& labels, bool directed, double resolution) {
+            const CsrView a = csr_view(indptr, indices, data, n, n, "adjacency");
+            require(std::isfinite(resolution), "resolution must be finite");
+            index_t k = 0;
+            const std::vector<index_t> lab = checked_labels(labels, a.n_rows, k);
+            return without_gil([&](const StopToken&) {
+                const FlowNetwork g = build_modularity_network(a, directed);
+                return modularity(g, lab.data(), k, resolution);
+            });
+        },
+        py::arg("indptr"), py::arg("indices"), py::arg("data"), py::arg("n"), py::arg("labels"), py::arg("directed"),
+        py::arg("resolution") = 1.0, "Full recomputation of the modularity of a partition.");
+
+    m.def(
+        "modularity_move_deltas",
+        [](const CArray<std::int64_t>& indptr, const CArray<std::int32_t>& indices, const CArray<double>& data,
+           std::int64_t n, const CArray<std::int32_t>& labels, const CArray<std::int32_t>& nodes,
+           const CArray<std::int32_t>& targets, bool directed, double resolution) {
+            const CsrView a = csr_view(indptr, indices, data, n, n, "adjacency");
+            require(labels.ndim() == 1 && labels.shape(0) == n, "labels: need one label per node");
+            std::vector<index_t> lab(labels.data(), labels.data() + n);
+            for (index_t x : lab) require(x >= 0 && x < n, "labels: must lie in [0, n)");
+            require(nodes.ndim() == 1 && targets.ndim() == 1 && nodes.shape(0) == targets.shape(0),
+                    "nodes and targets must be 1-d of equal length");
+            const std::vector<index_t> node_v(nodes.data(), nodes.data() + nodes.shape(0));
+            const std::vector<index_t> target_v(targets.data(), targets.data() + targets.shape(0));
+            std::vector<double> deltas = without_gil([&](const StopToken&) {
+                const FlowNetwork g = build_modularity_network(a, directed);
+                std::vector<double> out;
+                std::vector<index_t> cur = lab;
+                for (std::size_t i = 0; i < node_v.size(); ++i) {
+                    out.push_back(modularity_move_delta(g, cur.data(), node_v[i], target_v[i], resolution));
+                    cur[node_v[i]] = target_v[i];
+                }
+                return out;
+            });
+            return to_numpy(deltas);
+        },
+        py::arg("indptr"), py::arg("indices"), py::arg("data"), py::arg("n"), py::arg("labels"), py::arg("nodes"),
+        py::arg("targets"), py::arg("directed"), py::arg("resolution") = 1.0,
+        "Incremental modularity changes of a sequence of single-node moves (labels in [0, n)), applied one "
+        "after the other; used to test the delta form against full recomputation.");
 }
 
 }  // namespace unsup::bindings

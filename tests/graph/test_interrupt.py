@@ -1,4 +1,4 @@
-"""Ctrl-C stops a long InfoMap search promptly, from one thread or several."""
+"""Ctrl-C stops a long InfoMap or Louvain search promptly, from one thread or several."""
 
 import _thread
 import threading
@@ -32,3 +32,19 @@ def test_keyboard_interrupt_stops_the_search(n_jobs):
         timer.cancel()
     assert time.perf_counter() - start < 10.0
     assert not hasattr(est, "labels_")
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_keyboard_interrupt_stops_louvain(n_jobs):
+    from unsup.graph import louvain_communities
+
+    graph = _random_graph(100_000, 600_000)
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    start = time.perf_counter()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            louvain_communities(graph, n_trials=64, seed=0, n_jobs=n_jobs)
+    finally:
+        timer.cancel()
+    assert time.perf_counter() - start < 10.0

@@ -6,6 +6,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "local_moving.hpp"
 #include "unsup/parallel.hpp"
 
 namespace unsup::graph {
@@ -24,20 +25,7 @@ index_t compact_labels(std::vector<index_t>& labels) {
 
 namespace {
 
-constexpr int kUnlimitedLevels = INT_MAX;
-
-/// A module's statistics with what the search caches about them: its codelength term (less the
-/// index term), its effective enter flow and, for undirected modules, log2 of its exit and total
-/// flow and 1 / exit, the slopes that bound a move's change without a logarithm.
-template <class Module>
-struct Scored {
-    Module stats;
-    double term = 0.0;
-    double enter = 0.0;
-    double log_exit = 0.0;
-    double log_total = 0.0;
-    double inv_exit = 0.0;
-};
+using detail::Scored;
 
 /// Map-equation terms of an undirected network: a module's enter flow equals its exit flow and
 /// there is no teleportation, so a module is just (exit, flow).
@@ -46,6 +34,9 @@ struct UndirectedTerms {
         double exit = 0.0;
         double flow = 0.0;
     };
+    static constexpr bool kDirected = false;
+    static constexpr bool kIndexTerm = true;
+    static constexpr bool kBoundedCandidates = true;
     explicit UndirectedTerms(const FlowNetwork&) {}
     static Module node(const FlowNetwork& g, index_t v) { return {g.out_total[v], g.node_flow[v]}; }
     /// Module m after node v (statistics `x`) joins it; `out` = flow between v and m's members.
@@ -55,6 +46,8 @@ struct UndirectedTerms {
     static Module leave(const Module& m, const Module& x, double out, double) {
         return {m.exit - x.exit + 2.0 * out, m.flow - x.flow};
     }
+    /// Links inside a module carry no exit flow (each end removes its own share).
+    static void remove_internal(Module& m, double out, double) { m.exit -= out; }
     /// term = plogp(exit + flow) - 2 plogp(exit), keeping the two logarithms.
     static Scored<Module> score(const Module& m) {
         Scored<Module> s;
@@ -72,12 +65,19 @@ struct UndirectedTerms {
 /// Map-equation terms of a directed network (recorded or unrecorded teleportation).
 struct DirectedTerms {
     using Module = ModuleFlow;
+    static constexpr bool kDirected = true;
+    static constexpr bool kIndexTerm = true;
+    static constexpr bool kBoundedCandidates = false;
     MapEquation eq;
     explicit DirectedTerms(const FlowNetwork& g) : eq(g) {}
     static Module node(const FlowNetwork& g, index_t v) { return node_stats(g, v); }
     static Module join(const Module& m, const Module& x, double out, double in) { return with_node(m, x, out, in); }
     static Module leave(const Module& m, const Module& x, double out, double in) {
         return without_node(m, x, out, in);
+    }
+    static void remove_internal(Module& m, double out, double in) {
+        m.exit -= out;
+        m.enter -= in;
     }
     Scored<Module> score(const Module& m) const {
         Scored<Module> s;
@@ -88,434 +88,28 @@ struct DirectedTerms {
     }
 };
 
-/// Local moving of nodes between modules, on any level of the network. One mover serves a whole
-/// trial: its buffers are sized once for the finest level and reused by every `reset`.
-/// Modules are identified by ids in [0, n); a node may move to a neighbour's module or, when
-/// its module has other members, to an empty module. Only nodes whose neighbourhood changed
-/// since their last visit are visited again.
-template <class Terms>
-class LocalMover {
-    using Module = typename Terms::Module;
-    static constexpr bool kDirected = std::is_same_v<Terms, DirectedTerms>;
 
-    using Slot = Scored<Module>;
-    /// A neighbouring module of the node being visited, with the flow between them.
-    struct Candidate {
-        index_t module;
-        double out;
-        double in;
-    };
-
-public:
-    LocalMover(const FlowNetwork& finest, const InfomapOptions& opt, Rng& rng, const StopToken& stop)
-        : terms_(finest), opt_(opt), rng_(rng), stop_(stop) {
-        const std::size_t n = static_cast<std::size_t>(finest.n);
-        module_.resize(n);
-        size_.resize(n);
-        slots_.resize(n);
-        slot_of_.assign(n, -1);
-        queued_.assign(n, 0);
-        empty_.reserve(n);
-        active_.reserve(n);
-        next_.reserve(n);
-    }
-
-    /// Starts on network `g` (at most as many nodes as the finest level) from `init` (ids in
-    /// [0, g.n)) or from singletons; `group` (optional) confines every node to modules of its group.
-    void reset(const FlowNetwork& g, const index_t* init, const index_t* group) {
-        g_ = &g;
-        group_ = group;
-        const index_t n = g.n;
-        for (index_t v = 0; v < n; ++v) module_[v] = init ? init[v] : v;
-        std::fill_n(size_.begin(), n, 0);
-        std::fill_n(slots_.begin(), n, Slot{});
-        for (index_t v = 0; v < n; ++v) {
-            const index_t m = module_[v];
-            ++size_[m];
-            Module& s = slots_[m].stats;
-            const Module x = Terms::node(g, v);
-            s = Terms::join(s, x, 0.0, 0.0);
-            // Links inside the module carry no exit or enter flow (each side removes its own);
-            // singletons have none (self-links are not listed).
-            if (!init) continue;
-            for (offset_t e = g.indptr[v]; e < g.indptr[v + 1]; ++e) {
-                if (module_[g.neighbor[e]] != m) continue;
-                s.exit -= g.out_flow[e];
-                if constexpr (kDirected) s.enter -= g.in_flow[e];
-            }
-        }
-        empty_.clear();
-        for (index_t m = n - 1; m >= 0; --m)
-            if (size_[m] == 0) empty_.push_back(m);
-        refresh_totals();
-    }
-
-    /// Runs passes until no node moves or the pass limit is reached; returns the number of moves.
-    std::size_t run(int pass_limit) {
-        const index_t n = g_->n;
-        std::size_t total_moves = 0;
-        next_.resize(static_cast<std::size_t>(n));
-        for (index_t v = 0; v < n; ++v) next_[v] = v;
-        std::fill_n(queued_.begin(), n, 1);
-        for (int pass = 0; pass < pass_limit && !next_.empty(); ++pass) {
-            stop_.check();
-            active_.swap(next_);
-            next_.clear();
-            for (index_t v : active_) queued_[v] = 0;
-            shuffle(active_.data(), active_.size(), rng_);
-            refresh_totals();
-            std::size_t moves = 0;
-            const std::size_t count = active_.size();
-            for (std::size_t i = 0; i < count; ++i) {
-                moves += visit(active_[i]);
-                if (((i + 1) & 0xFFFF) == 0) stop_.check();
-            }
-            total_moves += moves;
-            if (moves == 0) break;
-        }
-        for (index_t v : next_) queued_[v] = 0;
-        return total_moves;
-    }
-
-    /// Module ids of the current level's nodes, in [0, n) (not compact).
-    const index_t* modules() const { return module_.data(); }
-
-private:
-    /// Recomputes the cached terms from the module statistics, so rounding cannot drift.
-    void refresh_totals() {
-        double enter_total = 0.0;
-        for (index_t m = 0; m < g_->n; ++m) {
-            Slot& s = slots_[m];
-            if (size_[m] == 0) {
-                s = Slot{};
-                continue;
-            }
-            s = terms_.score(s.stats);
-            enter_total += s.enter;
-        }
-        set_enter_total(enter_total);
-    }
-
-    /// The index codelength plogp(sum of enter flows) and its series for the moves around it.
-    void set_enter_total(double enter_total) {
-        enter_total_ = enter_total;
-        index_ = PlogpAround(enter_total);
-        index_old_ = index_.at_zero();
-    }
-
-    /// Moves v to the module that shortens the codelength most; returns 1 if it moved.
-    int visit(index_t v) {
-        const FlowNetwork& g = *g_;
-        const offset_t begin = g.indptr[v], end = g.indptr[v + 1];
-        const index_t* const neighbor = g.neighbor.data();
-        const double* const out_flow = g.out_flow.data();
-        const double* const in_flow = kDirected ? g.in_flow.data() : nullptr;
-        const index_t* const module = module_.data();
-        const index_t* const group = group_;
-        index_t* const slot_of = slot_of_.data();
-        const index_t a = module[v];
-        const index_t my_group = group ? group[v] : 0;
-
-        // Flow between v and each neighbouring module; v's own module goes first.
-        std::size_t n_cand = 1;
-        if (candidates_.size() < static_cast<std::size_t>(end - begin) + 1)
-            candidates_.resize(static_cast<std::size_t>(end - begin) + 1);
-        Candidate* const cand = candidates_.data();
-        cand[0] = {a, 0.0, 0.0};
-        slot_of[a] = 0;
-        for (offset_t e = begin; e < end; ++e) {
-            const index_t u = neighbor[e];
-            if (group && group[u] != my_group) continue;
-            const index_t m = module[u];
-            index_t p = slot_of[m];
-            if (p < 0) {
-                p = static_cast<index_t>(n_cand++);
-                slot_of[m] = p;
-                cand[p] = {m, 0.0, 0.0};
-            }
-            cand[p].out += out_flow[e];
-            if constexpr (kDirected) cand[p].in += in_flow[e];
-        }
-        for (std::size_t i = 0; i < n_cand; ++i) slot_of[cand[i].module] = -1;
-
-        const Module x = Terms::node(g, v);
-        const double in_a = kDirected ? cand[0].in : cand[0].out;
-        const Slot a_new = terms_.score(Terms::leave(slots_[a].stats, x, cand[0].out, in_a));
-        const double a_enter_change = a_new.enter - slots_[a].enter;
-        const double a_change = a_new.term - slots_[a].term;
-
-        index_t best = a;
-        double best_delta = -opt_.min_move_improvement;
-        Slot best_slot;
-        auto consider = [&](index_t m, const Module& b_new) {
-            const Slot& b = slots_[m];
-            const Slot scored_b = terms_.score(b_new);
-            const double delta =
-                index_(a_enter_change + scored_b.enter - b.enter) - index_old_ + a_change + scored_b.term - b.term;
-            if (delta < best_delta) {
-                best_delta = delta;
-                best = m;
-                best_slot = scored_b;
-            }
-        };
-        if constexpr (kDirected) {
-            for (std::size_t i = 1; i < n_cand; ++i) {
-                const Candidate& c = cand[i];
-                consider(c.module, Terms::join(slots_[c.module].stats, x, c.out, c.in));
-            }
-        } else {
-            // The module v is most linked to usually wins: score it first, then skip every module
-            // that gains flow from v's arrival (d = x - 2w >= 0, the change of its exit flow)
-            // when a lower bound on its change cannot beat the best so far. By convexity of
-            // p log p and concavity of log (c = 1 / ln 2, E the total enter flow, e and f b's):
-            //   index change     >= (a's change of exit + d) (log2 E + c)
-            //   term(b') - term(b) >= (d + p)(log2(e + f) + c) - 2 d (log2 e + c) - 2 c d^2 / e
-            // exact to second order in d / e, so modules much larger than v are ruled out with a
-            // few multiplications instead of two logarithms.
-            std::size_t first = 0;
-            for (std::size_t i = 1; i < n_cand; ++i)
-                if (first == 0 || cand[i].out > cand[first].out) first = i;
-            if (first != 0)
-                consider(cand[first].module, Terms::join(slots_[cand[first].module].stats, x, cand[first].out, 0.0));
-            constexpr double c = kInvLn2;
-            const double index_slope = index_.slope();
-            const double base = a_change + a_enter_change * index_slope;
-            const bool prune = opt_.prune_candidates;
-            for (std::size_t i = 1; i < n_cand; ++i) {
-                if (i == first) continue;
-                const Candidate& cd = cand[i];
-                const Slot& b = slots_[cd.module];
-                const double d = x.exit - 2.0 * cd.out;
-                if (prune && d >= 0.0) {
-                    const double bound = base + d * index_slope + (d + x.flow) * (b.log_total + c) -
-                                         2.0 * d * (b.log_exit + c + c * d * b.inv_exit);
-                    if (bound > best_delta + 1e-13) continue;  // NaN (e = 0, d = 0) falls through
-                }
-                consider(cd.module, Terms::join(b.stats, x, cd.out, 0.0));
-            }
-        }
-        if (size_[a] > 1 && !empty_.empty()) consider(empty_.back(), Terms::join(Module{}, x, 0.0, 0.0));
-        if (best == a) return 0;
-
-        // Apply the move.
-        if (size_[best] == 0) empty_.pop_back();  // `best` was the empty module on top of the stack
-        Slot& sa = slots_[a];
-        Slot& sb = slots_[best];
-        set_enter_total(enter_total_ + (a_new.enter - sa.enter) + (best_slot.enter - sb.enter));
-        sa = a_new;
-        sb = best_slot;
-        if (--size_[a] == 0) empty_.push_back(a);
-        ++size_[best];
-        module_[v] = best;
-        for (offset_t e = begin; e < end; ++e) {
-            const index_t u = neighbor[e];
-            if (!queued_[u] && module[u] != best) {
-                queued_[u] = 1;
-                next_.push_back(u);
-            }
-        }
-        return 1;
-    }
-
-    const FlowNetwork* g_ = nullptr;
-    const Terms terms_;
-    const InfomapOptions& opt_;
-    Rng& rng_;
-    const StopToken& stop_;
-    const index_t* group_ = nullptr;
-
-    Buffer<index_t> module_, size_, empty_;
-    Buffer<Slot> slots_;
-    double enter_total_ = 0.0;
-    PlogpAround index_;       // plogp(enter_total_ + d) for a move's change d of the total
-    double index_old_ = 0.0;  // plogp(enter_total_)
-
-    Buffer<index_t> slot_of_;  // module -> position in candidates_, -1 when not a candidate
-    Buffer<Candidate> candidates_;
-    Buffer<char> queued_;
-    Buffer<index_t> active_, next_;
-};
-
-/// The links between modules of `labels` (compact, k modules), module by module.
-template <bool kDirected>
-void aggregate_links(const FlowNetwork& g, const index_t* labels, index_t k, FlowNetwork& c) {
-    const std::size_t uk = static_cast<std::size_t>(k);
-    // Members of each module, by counting sort.
-    std::vector<index_t> start(uk + 1, 0), members(static_cast<std::size_t>(g.n));
-    for (index_t v = 0; v < g.n; ++v) ++start[labels[v] + 1];
-    for (index_t m = 0; m < k; ++m) start[m + 1] += start[m];
-    {
-        std::vector<index_t> fill(start.begin(), start.end() - 1);
-        for (index_t v = 0; v < g.n; ++v) members[fill[labels[v]]++] = v;
-    }
-    const offset_t* const indptr = g.indptr.data();
-    const index_t* const neighbor = g.neighbor.data();
-    const double* const out_flow = g.out_flow.data();
-    const double* const in_flow = kDirected ? g.in_flow.data() : nullptr;
-    // slot[mu] = position of module mu among the current module's neighbours, -1 if not one.
-    std::vector<index_t> slot(uk, -1), touched;
-    std::vector<double> acc_out, acc_in;
-    c.indptr.assign(uk + 1, 0);
-    for (index_t m = 0; m < k; ++m) {
-        // m itself takes slot 0 and collects the links inside it (no test per link; dropped below).
-        touched.assign(1, m);
-        acc_out.assign(1, 0.0);
-        if constexpr (kDirected) acc_in.assign(1, 0.0);
-        slot[m] = 0;
-        for (index_t i = start[m]; i < start[m + 1]; ++i) {
-            const index_t v = members[i];
-            for (offset_t e = indptr[v]; e < indptr[v + 1]; ++e) {
-                const index_t mu = labels[neighbor[e]];
-                index_t p = slot[mu];
-                if (p < 0) {
-                    p = static_cast<index_t>(touched.size());
-                    slot[mu] = p;
-                    touched.push_back(mu);
-                    acc_out.push_back(0.0);
-                    if constexpr (kDirected) acc_in.push_back(0.0);
-                }
-                acc_out[p] += out_flow[e];
-                if constexpr (kDirected) acc_in[p] += in_flow[e];
-            }
-        }
-        slot[m] = -1;
-        double out_total = 0.0, in_total = 0.0;
-        for (std::size_t p = 1; p < touched.size(); ++p) {
-            slot[touched[p]] = -1;
-            out_total += acc_out[p];
-            if constexpr (kDirected) in_total += acc_in[p];
-        }
-        c.neighbor.insert(c.neighbor.end(), touched.begin() + 1, touched.end());
-        c.out_flow.insert(c.out_flow.end(), acc_out.begin() + 1, acc_out.end());
-        c.out_total[m] = out_total;
-        if constexpr (kDirected) {
-            c.in_flow.insert(c.in_flow.end(), acc_in.begin() + 1, acc_in.end());
-            c.in_total[m] = in_total;
-        }
-        c.indptr[m + 1] = static_cast<offset_t>(c.neighbor.size());
-    }
-}
-
-/// The network whose nodes are the modules of `labels` (compact, k modules).
-FlowNetwork aggregate(const FlowNetwork& g, const std::vector<index_t>& labels, index_t k) {
-    FlowNetwork c;
-    c.n = k;
-    c.directed = g.directed;
-    c.recorded = g.recorded;
-    c.tele_total = g.tele_total;
-    c.node_entropy = g.node_entropy;
-    const std::size_t uk = static_cast<std::size_t>(k);
-    c.node_flow.assign(uk, 0.0);
-    c.out_total.assign(uk, 0.0);
-    if (g.directed) c.in_total.assign(uk, 0.0);
-    for (index_t v = 0; v < g.n; ++v) c.node_flow[labels[v]] += g.node_flow[v];
-    if (g.recorded) {
-        c.tele_flow.assign(uk, 0.0);
-        c.tele_weight.assign(uk, 0.0);
-        for (index_t v = 0; v < g.n; ++v) {
-            c.tele_flow[labels[v]] += g.tele_flow[v];
-            c.tele_weight[labels[v]] += g.tele_weight[v];
-        }
-    }
-    if (g.directed)
-        aggregate_links<true>(g, labels.data(), k, c);
-    else
-        aggregate_links<false>(g, labels.data(), k, c);
-    return c;
-}
-
-/// Local moves followed by repeated aggregation while modules merge.
-/// Returns compact labels of g's nodes; `group` (optional) confines modules within groups.
-/// `init` (optional) must be a settled partition, one that `partition` returned (directly or
-/// through sub-modules): no two of its modules gain by merging, so when no node leaves its
-/// module the search is over.
-template <class Terms>
-std::vector<index_t> partition(LocalMover<Terms>& mover, const FlowNetwork& g, const index_t* init,
-                               const index_t* group, int max_levels, int pass_limit) {
-    mover.reset(g, init, group);
-    const std::size_t moves = mover.run(pass_limit);
-    std::vector<index_t> labels(mover.modules(), mover.modules() + g.n);
-    index_t k = compact_labels(labels);
-    if (init && moves == 0) return labels;
-    std::vector<index_t> level_group;
-    if (group) {
-        level_group.resize(static_cast<std::size_t>(k));
-        for (index_t v = 0; v < g.n; ++v) level_group[labels[v]] = group[v];
-    }
-    FlowNetwork level;
-    const FlowNetwork* current = &g;
-    index_t current_n = g.n;
-    std::vector<index_t> level_labels = labels;  // labels of current's nodes
-    for (int depth = 1; depth < max_levels && k < current_n; ++depth) {
-        level = aggregate(*current, level_labels, k);
-        current = &level;
-        current_n = k;
-        mover.reset(level, nullptr, group ? level_group.data() : nullptr);
-        if (mover.run(pass_limit) == 0) break;
-        std::vector<index_t> coarse_labels(mover.modules(), mover.modules() + current_n);
-        const index_t k2 = compact_labels(coarse_labels);
-        for (auto& x : labels) x = coarse_labels[x];
-        if (group) {
-            std::vector<index_t> g2(static_cast<std::size_t>(k2));
-            for (index_t m = 0; m < current_n; ++m) g2[coarse_labels[m]] = level_group[m];
-            level_group.swap(g2);
-        }
-        level_labels.swap(coarse_labels);
-        k = k2;
-    }
-    return labels;
+detail::SearchOptions search_options(const InfomapOptions& opt) {
+    detail::SearchOptions s;
+    s.seed = opt.seed;
+    s.core_loop_limit = opt.core_loop_limit;
+    s.sub_core_loop_limit = opt.sub_core_loop_limit;
+    s.tune_iteration_limit = opt.tune_iteration_limit;
+    s.min_relative_tune_improvement = opt.min_relative_tune_improvement;
+    s.min_move_improvement = opt.min_move_improvement;
+    s.prune_candidates = opt.prune_candidates;
+    return s;
 }
 
 template <class Terms>
 TrialResult run_trial(const FlowNetwork& g, const InfomapOptions& opt, std::uint64_t trial, const StopToken& stop) {
-    Rng rng(opt.seed, trial);
-    LocalMover<Terms> mover(g, opt, rng, stop);
+    auto found = detail::search(g, Terms(g), search_options(opt), trial, stop,
+                                [&](const index_t* labels, index_t k) { return map_equation(g, labels, k); });
     TrialResult r;
-    r.labels = partition(mover, g, nullptr, nullptr, kUnlimitedLevels, opt.core_loop_limit);
-    r.n_modules = compact_labels(r.labels);
-    r.codelength = map_equation(g, r.labels.data(), r.n_modules);
-
-    auto consider = [&](std::vector<index_t>& labels) {
-        const index_t k = compact_labels(labels);
-        const Codelength c = map_equation(g, labels.data(), k);
-        if (c.total < r.codelength.total - 1e-12) {
-            r.labels.swap(labels);
-            r.n_modules = k;
-            r.codelength = c;
-        }
-    };
-
-    // Tuning alternates fine-tuning (single nodes move, starting from the current modules) and
-    // coarse-tuning (each module is split into sub-modules, which then move as units), as long as
-    // each step shortens the codelength by the relative threshold: a step that gains less means
-    // the search has settled, and the next step (splitting every module again, or revisiting
-    // every node) would rarely pay for itself.
-    bool fine = true;
-    while (r.n_modules > 1 && opt.tune_iteration_limit >= 0 &&
-           (opt.tune_iteration_limit == 0 || r.tune_iterations < opt.tune_iteration_limit)) {
-        ++r.tune_iterations;
-        const double before = r.codelength.total;
-        if (fine) {
-            std::vector<index_t> tuned =
-                partition(mover, g, r.labels.data(), nullptr, kUnlimitedLevels, opt.core_loop_limit);
-            consider(tuned);
-        } else {
-            std::vector<index_t> sub = partition(mover, g, nullptr, r.labels.data(), 1, opt.sub_core_loop_limit);
-            const index_t n_sub = compact_labels(sub);
-            if (n_sub < g.n && n_sub > r.n_modules) {
-                const FlowNetwork coarse = aggregate(g, sub, n_sub);
-                std::vector<index_t> parent(static_cast<std::size_t>(n_sub));
-                for (index_t v = 0; v < g.n; ++v) parent[sub[v]] = r.labels[v];
-                const std::vector<index_t> moved =
-                    partition(mover, coarse, parent.data(), nullptr, kUnlimitedLevels, opt.core_loop_limit);
-                std::vector<index_t> tuned(static_cast<std::size_t>(g.n));
-                for (index_t v = 0; v < g.n; ++v) tuned[v] = moved[sub[v]];
-                consider(tuned);
-            }
-        }
-        if (!(before - r.codelength.total > opt.min_relative_tune_improvement * std::abs(before))) break;
-        fine = !fine;
-    }
+    r.labels = std::move(found.labels);
+    r.n_modules = found.n_modules;
+    r.codelength = found.objective;
+    r.tune_iterations = found.tune_iterations;
     return r;
 }
 

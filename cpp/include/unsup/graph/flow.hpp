@@ -39,6 +39,7 @@ struct FlowNetwork {
     Buffer<double> in_total;          // sum of in_flow (directed only)
     Buffer<double> tele_flow;         // recorded only: flow leaving by teleportation
     Buffer<double> tele_weight;       // recorded only: teleportation target probability
+    Buffer<double> node_in;           // directed modularity only: in-strength share (else empty)
     double tele_total = 0.0;          // recorded only: sum of tele_flow
     double node_entropy = 0.0;        // sum of plogp(p) over the leaf nodes (kept when aggregated)
     int pagerank_iterations = 0;
