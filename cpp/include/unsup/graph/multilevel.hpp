@@ -48,7 +48,7 @@ struct MultilevelOptions {
     /// n_jobs also drive the searches below).
     InfomapOptions two_level;
     /// Trials of each sub-module search (on one module's sub-network).
-    int sub_trials = 1;
+    int sub_trials = 5;
     /// Trials of each super-module search (on the network of top modules).
     int super_trials = 10;
     /// Modules with fewer nodes are not split.
