@@ -5,6 +5,7 @@ namespace py = pybind11;
 
 namespace unsup::bindings {
 void bind_graph(py::module_& m);
+void bind_graph_multilevel(py::module_& m);
 void bind_linalg(py::module_& m);
 void bind_sparse(py::module_& m);
 void bind_text(py::module_& m);
@@ -15,6 +16,7 @@ PYBIND11_MODULE(_core, m) {
     m.doc() = "Compiled kernels of unsup (private: use the public Python API).";
     auto graph = m.def_submodule("graph", "Map equation and InfoMap kernels.");
     unsup::bindings::bind_graph(graph);
+    unsup::bindings::bind_graph_multilevel(graph);
     auto linalg = m.def_submodule("linalg", "Products of CSR matrices with dense blocks.");
     unsup::bindings::bind_linalg(linalg);
     auto sparse = m.def_submodule("sparse", "Checks on CSR matrices.");

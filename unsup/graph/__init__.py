@@ -16,13 +16,17 @@ import sys
 import types
 from typing import Any
 
-__all__ = ["Codelength", "InfoMap", "codelength", "infomap_communities", "louvain_communities", "map_equation",
-           "modularity"]
+__all__ = ["Codelength", "HierarchyModule", "InfoMap", "InfomapTree", "codelength", "hierarchical_codelength",
+           "infomap_communities", "infomap_hierarchy", "louvain_communities", "map_equation", "modularity"]
 
 _HOME = {
     "Codelength": "map_equation",
     "codelength": "map_equation",
     "map_equation": "map_equation",
+    "HierarchyModule": "hierarchy",
+    "InfomapTree": "hierarchy",
+    "hierarchical_codelength": "hierarchy",
+    "infomap_hierarchy": "hierarchy",
     "InfoMap": "infomap",
     "infomap_communities": "infomap",
     "louvain_communities": "louvain",

@@ -15,6 +15,7 @@ from sklearn.utils.validation import validate_data
 
 from unsup import _core
 from unsup.graph._adjacency import Adjacency, as_adjacency, as_csr_matrix
+from unsup.graph.hierarchy import InfomapTree, _build_tree, _run_multilevel
 from unsup.graph.map_equation import _flow_kwargs
 from unsup.utils.validation import check_n_jobs, check_positive_int, check_seed
 
@@ -51,8 +52,8 @@ def _ordered_modules(labels: np.ndarray, flow: np.ndarray, n_modules: int) -> np
 def infomap_communities(G: Any, *, weight: Optional[str] = "weight", directed: Optional[bool] = None,
                         teleportation: float = 0.15, recorded_teleportation: bool = False,
                         teleport_to_nodes: bool = False, n_trials: int = 10, seed: Any = None,
-                        n_jobs: Optional[int] = None) -> List[Set[Hashable]]:
-    """Find the communities of ``G`` that minimise the two-level map equation.
+                        n_jobs: Optional[int] = None, hierarchical: bool = False) -> List[Set[Hashable]]:
+    """Find the communities of ``G`` that minimise the two-level (or multilevel) map equation.
 
     Like :func:`networkx.community.louvain_communities`, but the objective is the
     description length of a random walk (InfoMap).
@@ -81,6 +82,10 @@ def infomap_communities(G: Any, *, weight: Optional[str] = "weight", directed: O
         Randomness of the search. The result for a given int does not depend on ``n_jobs``.
     n_jobs : int or None, default=None
         Threads running trials in parallel (``-1``: all cores).
+    hierarchical : bool, default=False
+        Minimise the multilevel map equation instead and return the top level of the module
+        tree (see :func:`unsup.graph.infomap_hierarchy` for the whole tree). The default keeps
+        the two-level communities.
 
     Returns
     -------
@@ -97,10 +102,16 @@ def infomap_communities(G: Any, *, weight: Optional[str] = "weight", directed: O
     """
     adj = as_adjacency(G, weight=weight, directed=directed)
     flow = _flow_kwargs(teleportation, recorded_teleportation, teleport_to_nodes)
-    out = _run(adj, flow, n_trials, check_seed(seed, "seed"), n_jobs)
-    labels = _ordered_modules(out["labels"], out["flow"], out["n_modules"])
+    if hierarchical:
+        out = _run_multilevel(adj, flow, n_trials, check_seed(seed, "seed"), n_jobs)
+        labels = _build_tree(adj, np.asarray(out["parent"]), np.asarray(out["leaf_of"]), out).labels(1)
+        n_modules = int(labels.max()) + 1 if labels.size else 0
+    else:
+        out = _run(adj, flow, n_trials, check_seed(seed, "seed"), n_jobs)
+        labels = _ordered_modules(out["labels"], out["flow"], out["n_modules"])
+        n_modules = out["n_modules"]
     nodes = adj.nodes if adj.nodes is not None else range(adj.n_nodes)
-    communities: List[Set[Hashable]] = [set() for _ in range(out["n_modules"])]
+    communities: List[Set[Hashable]] = [set() for _ in range(n_modules)]
     for node, label in zip(nodes, labels.tolist()):
         communities[label].add(node)
     return communities
@@ -111,7 +122,9 @@ class InfoMap(ClusterMixin, BaseEstimator):
 
     InfoMap finds the partition that minimises the map equation: the expected number of
     bits per step needed to describe a random walk with a two-level code (an index
-    codebook for the modules, one codebook per module).
+    codebook for the modules, one codebook per module). By default the code is multilevel
+    (Rosvall & Bergstrom 2011): modules nest into a tree, with one codebook per module of
+    the tree, and ``labels_`` holds the top level.
 
     Parameters
     ----------
@@ -145,25 +158,37 @@ class InfoMap(ClusterMixin, BaseEstimator):
     random_state : None, int, RandomState or Generator, default=None
         Randomness of the search.
     n_jobs : int or None, default=None
-        Threads for trials (and the kNN search).
+        Threads for trials, sub-network searches (and the kNN search). Results for an int
+        ``random_state`` do not depend on it.
+    hierarchical : bool, default=True
+        Minimise the multilevel map equation (a tree of nested modules). ``False``: the
+        two-level map equation (one level of modules).
 
     Attributes
     ----------
     labels_ : ndarray of shape (n_samples,)
-        Module of each node, by decreasing module flow.
+        Module of each node, by decreasing module flow; with ``hierarchical=True`` the top
+        level of the tree.
+    leaf_labels_ : ndarray of shape (n_samples,)
+        Innermost module of each node (``labels_`` when two-level), in tree order.
+    tree_ : InfomapTree or None
+        The module tree (``hierarchical=True``): nested :class:`HierarchyModule` objects with
+        their flows and codebook lengths, and each node's path. ``None`` when two-level.
     codelength_ : float
-        Two-level codelength of ``labels_`` in bits.
+        Codelength in bits: multilevel of ``tree_`` (hierarchical) or two-level of ``labels_``.
+    two_level_codelength_ : float
+        Two-level codelength of the best two-level partition found (the tree's starting point).
     index_codelength_ : float
-        The part spent on the index codebook (moving between modules).
+        The part spent on the index (root) codebook: entering top modules.
     module_codelength_ : float
-        The part spent inside modules.
+        The part spent in the modules' codebooks.
     one_level_codelength_ : float
         Codelength with all nodes in one module. When nothing beats it, ``labels_`` is all
         zeros: the graph has no modular structure under the map equation.
     flow_ : ndarray of shape (n_samples,)
         Stationary visit rate of each node.
     n_modules_ : int
-        Number of modules.
+        Number of modules (top-level modules when hierarchical).
     n_iter_ : int
         Tuning steps (fine- and coarse-tuning) of the best trial.
     affinity_matrix_ : sparse array of shape (n_samples, n_samples)
@@ -185,7 +210,7 @@ class InfoMap(ClusterMixin, BaseEstimator):
                  min_similarity: Optional[float] = None, link_weights: str = "connectivity",
                  directed: Optional[bool] = None, teleportation: float = 0.15,
                  recorded_teleportation: bool = False, n_trials: int = 10, random_state: Any = None,
-                 n_jobs: Optional[int] = None) -> None:
+                 n_jobs: Optional[int] = None, hierarchical: bool = True) -> None:
         self.affinity = affinity
         self.n_neighbors = n_neighbors
         self.metric = metric
@@ -197,6 +222,7 @@ class InfoMap(ClusterMixin, BaseEstimator):
         self.n_trials = n_trials
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.hierarchical = hierarchical
 
     def _adjacency(self, X: Any, seed: int) -> Adjacency:
         if isinstance(X, nx.Graph):
@@ -252,15 +278,29 @@ class InfoMap(ClusterMixin, BaseEstimator):
         seed = check_seed(self.random_state)
         adj = self._adjacency(X, seed)
         flow = _flow_kwargs(self.teleportation, self.recorded_teleportation, False)
-        out = _run(adj, flow, self.n_trials, seed, self.n_jobs)
         self.affinity_matrix_ = adj.matrix
-        self.labels_ = _ordered_modules(out["labels"], out["flow"], out["n_modules"])
+        if self.hierarchical:
+            out = _run_multilevel(adj, flow, self.n_trials, seed, self.n_jobs)
+            tree = _build_tree(adj, np.asarray(out["parent"]), np.asarray(out["leaf_of"]), out)
+            self.tree_: Optional[InfomapTree] = tree
+            self.labels_ = tree.labels(1)
+            self.leaf_labels_ = tree.labels(-1)
+            self.n_modules_ = len(tree.root.children)
+            self.two_level_codelength_ = float(out["two_level_codelength"])
+            self.index_codelength_ = float(out["index_codelength"])
+            self.module_codelength_ = float(out["codelength"]) - self.index_codelength_
+        else:
+            out = _run(adj, flow, self.n_trials, seed, self.n_jobs)
+            self.tree_ = None
+            self.labels_ = _ordered_modules(out["labels"], out["flow"], out["n_modules"])
+            self.leaf_labels_ = self.labels_
+            self.n_modules_ = int(out["n_modules"])
+            self.two_level_codelength_ = float(out["codelength"])
+            self.index_codelength_ = float(out["index_codelength"])
+            self.module_codelength_ = float(out["module_codelength"])
         self.codelength_ = float(out["codelength"])
-        self.index_codelength_ = float(out["index_codelength"])
-        self.module_codelength_ = float(out["module_codelength"])
         self.one_level_codelength_ = float(out["one_level_codelength"])
         self.flow_ = out["flow"]
-        self.n_modules_ = int(out["n_modules"])
         self.n_iter_ = int(out["tune_iterations"])
         return self
 

@@ -98,6 +98,7 @@ detail::SearchOptions search_options(const InfomapOptions& opt) {
     s.min_relative_tune_improvement = opt.min_relative_tune_improvement;
     s.min_move_improvement = opt.min_move_improvement;
     s.prune_candidates = opt.prune_candidates;
+    s.group = opt.group;
     return s;
 }
 

@@ -68,7 +68,19 @@ struct SearchOptions {
     int max_levels = kUnlimitedLevels;
     /// The first partition stops aggregating after a level that gains no more than this.
     double level_threshold = -HUGE_VAL;
+    /// Optional group of each node (the finest level): no module ever holds nodes of two groups
+    /// (the multilevel search keeps a sub-network's outside node alone this way).
+    const index_t* group = nullptr;
 };
+
+/// The group of each node of the network aggregated by `labels` (nullptr if `group` is).
+inline std::vector<index_t> aggregate_group(const index_t* group, const std::vector<index_t>& labels, index_t k) {
+    std::vector<index_t> out;
+    if (!group) return out;
+    out.resize(static_cast<std::size_t>(k));
+    for (std::size_t v = 0; v < labels.size(); ++v) out[labels[v]] = group[v];
+    return out;
+}
 
 /// A module's statistics with what the search caches about them: its codelength term (less the
 /// index term), its effective enter flow and, for undirected modules, log2 of its exit and total
@@ -511,7 +523,7 @@ auto search(const FlowNetwork& g, const Terms& terms, const SearchOptions& opt, 
     Rng rng(opt.seed, trial);
     LocalMover<Terms> mover(g, terms, opt, rng, stop);
     SearchResult<Objective> r;
-    r.labels = partition(mover, g, nullptr, nullptr, opt.max_levels, opt.core_loop_limit, opt.level_threshold);
+    r.labels = partition(mover, g, nullptr, opt.group, opt.max_levels, opt.core_loop_limit, opt.level_threshold);
     r.n_modules = compact_labels(r.labels);
     r.objective = evaluate(r.labels.data(), r.n_modules);
 
@@ -537,7 +549,7 @@ auto search(const FlowNetwork& g, const Terms& terms, const SearchOptions& opt, 
         const double before = r.objective.total;
         if (fine) {
             std::vector<index_t> tuned =
-                partition(mover, g, r.labels.data(), nullptr, kUnlimitedLevels, opt.core_loop_limit);
+                partition(mover, g, r.labels.data(), opt.group, kUnlimitedLevels, opt.core_loop_limit);
             consider(tuned);
         } else {
             std::vector<index_t> sub =
@@ -552,7 +564,9 @@ auto search(const FlowNetwork& g, const Terms& terms, const SearchOptions& opt, 
                     for (index_t v = 0; v < g.n; ++v) tuned[v] = moved[sub[v]];
                     consider(tuned);
                 };
-                lift(partition(mover, coarse, parent.data(), nullptr, kUnlimitedLevels, opt.core_loop_limit));
+                const std::vector<index_t> coarse_group = aggregate_group(opt.group, sub, n_sub);
+                lift(partition(mover, coarse, parent.data(), opt.group ? coarse_group.data() : nullptr,
+                               kUnlimitedLevels, opt.core_loop_limit));
             }
             if (opt.coarse_from_split) {
                 // Each module's own best split, and the search from scratch on its parts: a module
@@ -563,8 +577,10 @@ auto search(const FlowNetwork& g, const Terms& terms, const SearchOptions& opt, 
                 const index_t n_split = compact_labels(split);
                 if (n_split < g.n && n_split > r.n_modules) {
                     const FlowNetwork parts = aggregate(g, split, n_split);
-                    const std::vector<index_t> merged =
-                        partition(mover, parts, nullptr, nullptr, kUnlimitedLevels, opt.core_loop_limit);
+                    const std::vector<index_t> parts_group = aggregate_group(opt.group, split, n_split);
+                    const std::vector<index_t> merged = partition(
+                        mover, parts, nullptr, opt.group ? parts_group.data() : nullptr, kUnlimitedLevels,
+                        opt.core_loop_limit);
                     std::vector<index_t> tuned(static_cast<std::size_t>(g.n));
                     for (index_t v = 0; v < g.n; ++v) tuned[v] = merged[split[v]];
                     consider(split);

@@ -29,6 +29,9 @@ struct InfomapOptions {
     /// Skip candidate modules whose lower bound on the change cannot win (undirected networks).
     /// The bound is rigorous, so this changes speed only; off, every candidate is scored exactly.
     bool prune_candidates = true;
+    /// Optional group of each node: no module holds nodes of two groups (used by the multilevel
+    /// search to keep a sub-network's outside node alone; `infomap_trial` only).
+    const index_t* group = nullptr;
 };
 
 struct TrialResult {
