@@ -47,6 +47,38 @@ class cluster:
 
 class graph:
     @staticmethod
+    def hierarchical_codelength(
+        indptr: npt.ArrayLike,
+        indices: npt.ArrayLike,
+        data: npt.ArrayLike,
+        n: int,
+        parent: npt.ArrayLike,
+        leaf_of: npt.ArrayLike,
+        directed: bool,
+        teleportation: float = 0.15,
+        recorded_teleportation: bool = False,
+        teleport_to_nodes: bool = False,
+    ) -> Dict[str, Any]: ...
+    @staticmethod
+    def infomap_multilevel(
+        indptr: npt.ArrayLike,
+        indices: npt.ArrayLike,
+        data: npt.ArrayLike,
+        n: int,
+        directed: bool,
+        teleportation: float = 0.15,
+        recorded_teleportation: bool = False,
+        teleport_to_nodes: bool = False,
+        n_trials: int = 10,
+        seed: int = 0,
+        n_jobs: int = 1,
+        sub_trials: int = 5,
+        super_trials: int = 10,
+        max_sub_depth: int = 64,
+        max_super_levels: int = 64,
+        min_split_size: int = 3,
+    ) -> Dict[str, Any]: ...
+    @staticmethod
     def infomap(
         indptr: npt.ArrayLike,
         indices: npt.ArrayLike,
