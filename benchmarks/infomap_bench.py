@@ -94,7 +94,10 @@ import scipy.sparse as sp
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 INFOMAP_METHODS = ("unsup1", "unsup10", "infomap1", "infomap10", "networkit")
 LOUVAIN_METHODS = ("louvain_unsup", "louvain_nx", "louvain_networkit", "louvain_igraph")
-METHODS = INFOMAP_METHODS + LOUVAIN_METHODS
+# Multilevel (hierarchical) InfoMap: unsup's InfoMap(hierarchical=True) against the official
+# Infomap's default multilevel run, both scored by unsup.graph.hierarchical_codelength.
+MULTILEVEL_METHODS = ("ml_unsup1", "ml_unsup10", "ml_infomap1", "ml_infomap10")
+METHODS = INFOMAP_METHODS + LOUVAIN_METHODS + MULTILEVEL_METHODS
 DEFAULT_SIZES = (10_000,)
 DEFAULT_MUS = (0.1, 0.3, 0.5, 0.6, 0.7)
 DEFAULT_SEEDS = 5
@@ -389,9 +392,40 @@ def run_unsup(adjacency: sp.csr_matrix, n_trials: int, seed: int) -> tuple[np.nd
         result, stats = measure(
             lambda: core.infomap(*args, n_trials=n_trials, seed=seed, n_jobs=1))
         return np.asarray(result["labels"]), stats, "unsup._core.graph.infomap"
-    est = InfoMap(affinity="precomputed", n_trials=n_trials, random_state=seed, n_jobs=1)
+    est = InfoMap(affinity="precomputed", n_trials=n_trials, random_state=seed, n_jobs=1, hierarchical=False)
     _, stats = measure(lambda: est.fit(adjacency))
     return np.asarray(est.labels_), stats, "unsup.graph.InfoMap"
+
+
+def run_multilevel_unsup(adjacency: sp.csr_matrix, n_trials: int, seed: int) -> tuple[np.ndarray, dict, str, list]:
+    """unsup's multilevel InfoMap; returns top-level labels and one module path per node."""
+    from unsup.graph import InfoMap
+
+    est = InfoMap(affinity="precomputed", n_trials=n_trials, random_state=seed, n_jobs=1, hierarchical=True)
+    _, stats = measure(lambda: est.fit(adjacency))
+    return np.asarray(est.labels_), stats, "unsup.graph.InfoMap(hierarchical=True)", list(est.tree_.paths)
+
+
+def run_multilevel_infomap(adjacency: sp.csr_matrix, n_trials: int, seed: int) -> tuple[np.ndarray, dict, str, list]:
+    """Official Infomap, multilevel (its default), undirected; only ``run()`` is timed."""
+    import infomap
+
+    warnings.simplefilter("ignore")
+    im = infomap.Infomap(silent=True, num_trials=n_trials, seed=seed + 1, num_threads=1)
+    src, dst = upper_edges(adjacency)
+    for start in range(0, src.shape[0], EDGE_CHUNK):
+        stop = start + EDGE_CHUNK
+        im.add_links(np.column_stack((src[start:stop], dst[start:stop])))
+    del src, dst
+    _, stats = measure(im.run)
+    n = adjacency.shape[0]
+    paths: list = [()] * n
+    for node in im.get_tree(depth_level=-1):
+        if node.is_leaf:
+            paths[node.node_id] = tuple(node.path[:-1])  # the modules above the node
+    top = im.get_modules(depth_level=1)
+    labels = np.array([top.get(v, -1 - v) for v in range(n)], dtype=np.int64)
+    return labels, stats, f"infomap {infomap.__version__} multilevel", paths
 
 
 def run_infomap(adjacency: sp.csr_matrix, n_trials: int, seed: int) -> tuple[np.ndarray, dict, str]:
@@ -492,8 +526,18 @@ def worker(graph: Path, method: str, seed: int, labels_out: Path) -> dict[str, A
     adjacency, _ = load_graph(graph)
     louvain = {"louvain_unsup": run_louvain_unsup, "louvain_nx": run_louvain_nx,
                "louvain_networkit": run_louvain_networkit, "louvain_igraph": run_louvain_igraph}
+    extra_fields: dict[str, Any] = {}
     if method in louvain:
         labels, stats, impl = louvain[method](adjacency, seed)
+    elif method.startswith("ml_"):
+        from unsup.graph import hierarchical_codelength
+
+        run = run_multilevel_unsup if method.startswith("ml_unsup") else run_multilevel_infomap
+        n_trials = int(method[len(method.rstrip("0123456789")):])
+        labels, stats, impl, paths = run(adjacency, n_trials, seed)
+        # One scorer for both: the multilevel codelength of each tree, as unsup computes it.
+        extra_fields["hier_codelength"] = float(hierarchical_codelength(adjacency, paths, directed=False))
+        extra_fields["depth"] = max((len(p) for p in paths), default=0)
     elif method.startswith("unsup"):
         labels, stats, impl = run_unsup(adjacency, int(method[len("unsup"):]), seed)
     elif method.startswith("infomap"):
@@ -505,7 +549,7 @@ def worker(graph: Path, method: str, seed: int, labels_out: Path) -> dict[str, A
     np.save(labels_out, labels.astype(np.int64))
     n_edges = adjacency.nnz // 2
     extra = max(0, stats["peak_after_kib"] - stats["rss_before_kib"]) * 1024
-    return {**stats, "impl": impl, "bytes_per_edge": extra / max(n_edges, 1)}
+    return {**stats, "impl": impl, "bytes_per_edge": extra / max(n_edges, 1), **extra_fields}
 
 
 # --------------------------------------------------------------------------- #
@@ -551,7 +595,9 @@ def score(record: dict[str, Any], graph: Graph, labels: np.ndarray,
     """Add codelength, modularity, AMI and module count of ``labels`` to ``record``."""
     if labels.shape[0] != graph.n:
         return {**record, "status": "error", "error": f"{labels.shape[0]} labels for {graph.n} nodes"}
-    return {**record, "codelength": scorer(graph.adjacency, labels),
+    # Multilevel rows carry their tree's multilevel codelength; the others are scored two-level.
+    codelength = record["hier_codelength"] if "hier_codelength" in record else scorer(graph.adjacency, labels)
+    return {**record, "codelength": codelength,
             "modularity": modularity_of(graph.adjacency, labels),
             "ami": adjusted_mutual_info(graph.planted, labels),
             "n_modules": int(np.unique(labels).size)}
@@ -613,9 +659,9 @@ def add_ratios(summaries: dict[tuple[int, float, str], Summary]) -> None:
                 s.cpu_ratio = peer.cpu / s.cpu if s.cpu > 0 else float("inf")
                 s.modularity_gain = s.modularity - peer.modularity
             continue
-        if not method.startswith("unsup"):
+        if not method.startswith(("unsup", "ml_unsup")):
             continue
-        official = summaries.get((n, mu, "infomap" + method[len("unsup"):]))
+        official = summaries.get((n, mu, method.replace("unsup", "infomap")))
         if official is not None and s.ok and official.ok:
             s.cpu_ratio = official.cpu / s.cpu if s.cpu > 0 else float("inf")
             s.codelength_ratio = s.codelength / official.codelength
@@ -727,6 +773,23 @@ def bar_checks(graph: Graph, summaries: dict[tuple[int, float, str], Summary]) -
     return lines
 
 
+def multilevel_bar_checks(graph: Graph, summaries: dict[tuple[int, float, str], Summary]) -> list[str]:
+    """The multilevel bar: codelength within 0.1% of the official multilevel's at >= 6x less CPU."""
+    tag = f"n={graph.n} mu={graph.mu:.2f}"
+    lines = []
+    for trials in ("1", "10"):
+        u = summaries.get((graph.n, graph.mu, "ml_unsup" + trials))
+        o = summaries.get((graph.n, graph.mu, "ml_infomap" + trials))
+        if u is None or o is None or not (u.ok and o.ok):
+            continue
+        ratio = u.codelength / o.codelength
+        lines.append(f"- {tag}: [{'PASS' if ratio <= 1.001 else 'FAIL'}] multilevel median L "
+                     f"ml_unsup{trials}/ml_infomap{trials} = {ratio:.5f} <= 1.001")
+        lines.append(f"- {tag}: [{'PASS' if o.cpu / u.cpu >= 6 else 'FAIL'}] multilevel CPU "
+                     f"ml_infomap{trials}/ml_unsup{trials} = {o.cpu / u.cpu:.2f} >= 6")
+    return lines
+
+
 def machine_info() -> dict[str, Any]:
     """CPU model, core count and package versions."""
     model = platform.processor() or platform.machine()
@@ -753,7 +816,8 @@ def machine_info() -> dict[str, Any]:
 
 def available_methods(requested: Sequence[str]) -> tuple[list[str], list[str]]:
     """Drop the methods whose package is missing; return (methods, messages)."""
-    needs = {"infomap1": "infomap", "infomap10": "infomap", "networkit": "networkit",
+    needs = {"infomap1": "infomap", "infomap10": "infomap", "ml_infomap1": "infomap", "ml_infomap10": "infomap",
+             "networkit": "networkit",
              "louvain_networkit": "networkit", "louvain_igraph": "igraph"}
     methods, messages = [], []
     for m in requested:
@@ -865,12 +929,18 @@ def build_report(machine: dict[str, Any], scorer_name: str, messages: Sequence[s
             if (g.n, g.mu, m) in summaries and m in INFOMAP_METHODS]
     louvain_rows = [summaries[(g.n, g.mu, m)] for g in graphs for m in methods
                     if (g.n, g.mu, m) in summaries and m in LOUVAIN_METHODS]
-    bars = [line for g in graphs for line in bar_checks(g, summaries) + louvain_bar_checks(g, summaries)]
+    multilevel_rows = [summaries[(g.n, g.mu, m)] for g in graphs for m in methods
+                       if (g.n, g.mu, m) in summaries and m in MULTILEVEL_METHODS]
+    bars = [line for g in graphs
+            for line in bar_checks(g, summaries) + louvain_bar_checks(g, summaries) + multilevel_bar_checks(g, summaries)]
     tables = []
     if rows:
         tables += ["## Results (medians over seeds)", "", results_table(rows), ""]
     if louvain_rows:
         tables += ["## Louvain (modularity; medians over seeds)", "", louvain_table(louvain_rows), ""]
+    if multilevel_rows:
+        tables += ["## Multilevel InfoMap (L = multilevel codelength of each tree, AMI of the top level; "
+                   "medians over seeds)", "", results_table(multilevel_rows), ""]
     return "\n".join([*header, *tables, "## Bars", "", *bars, ""])
 
 

@@ -261,9 +261,16 @@ def hierarchical_codelength(G: Any, tree: Any, *, weight: Optional[str] = "weigh
     return _build_tree(adj, parent, leaf_of, out)
 
 
+# Trials of each sub-module search and of each super-module search at most: they grow with the
+# user's n_trials (its knob for effort) up to these, so that n_trials=1 stays a quick search.
+_SUB_TRIALS, _SUPER_TRIALS = 5, 10
+
+
 def _run_multilevel(adj: Adjacency, flow: dict, n_trials: Any, seed: int, n_jobs: Any, **search: Any) -> dict:
     n_trials = check_positive_int(n_trials, "n_trials")
     n_jobs = check_n_jobs(n_jobs)
+    search.setdefault("sub_trials", min(_SUB_TRIALS, n_trials))
+    search.setdefault("super_trials", min(_SUPER_TRIALS, n_trials))
     start = time.perf_counter()
     out = _core.graph.infomap_multilevel(*adj.kernel_args(), adj.directed, n_trials=n_trials, seed=seed,
                                          n_jobs=n_jobs, **flow, **search)

@@ -154,7 +154,9 @@ class InfoMap(ClusterMixin, BaseEstimator):
     recorded_teleportation : bool, default=False
         Encode teleportation steps.
     n_trials : int, default=10
-        Independent searches; the shortest codelength wins.
+        Independent searches; the shortest codelength wins. With ``hierarchical=True`` every
+        sub-module search runs ``min(5, n_trials)`` trials and every super-module search
+        ``min(10, n_trials)``.
     random_state : None, int, RandomState or Generator, default=None
         Randomness of the search.
     n_jobs : int or None, default=None
