@@ -109,6 +109,10 @@ class InfomapTree:
     nodes: List[Hashable]
     codelength: float
     index_codelength: float
+    # From the search: each node's innermost module (-1: the root) and each module's path, so
+    # that labels() needs no pass over the nodes' paths in Python.
+    _leaf_of: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
+    _module_paths: Optional[List[Path]] = field(default=None, repr=False, compare=False)
 
     @property
     def depth(self) -> int:
@@ -123,6 +127,12 @@ class InfomapTree:
         """
         if not isinstance(level, (int, np.integer)) or level == 0 or level < -1:
             raise ValueError(f"level must be a positive int or -1, got {level!r}")
+        if self._leaf_of is not None and self._module_paths is not None:
+            # Per module (slot 0: the root), then indexed by each node's innermost module.
+            cut = [p if level == -1 else p[:level] for p in [()] + self._module_paths]
+            order = {p: i for i, p in enumerate(sorted(set(cut[s] for s in np.unique(self._leaf_of + 1))))}
+            slot_label = np.array([order.get(p, -1) for p in cut], dtype=np.int64)
+            return slot_label[self._leaf_of + 1]
         cut = [p if level == -1 else p[:level] for p in self.paths]
         order = {p: i for i, p in enumerate(sorted(set(cut)))}
         return np.array([order[p] for p in cut], dtype=np.int64)
@@ -194,18 +204,23 @@ def _build_tree(adj: Adjacency, parent: np.ndarray, leaf_of: np.ndarray, out: di
                                                                "module_codebook"))
     node_list = list(adj.nodes) if adj.nodes is not None else list(range(adj.n_nodes))
     children: List[List[int]] = [[] for _ in range(n_modules + 1)]  # slot 0: the root
-    for m in range(n_modules):
-        children[int(parent[m]) + 1].append(m)
-    own: List[List[int]] = [[] for _ in range(n_modules + 1)]
-    for v in range(adj.n_nodes):
-        own[int(leaf_of[v]) + 1].append(v)
+    for m, up in enumerate(np.asarray(parent, dtype=np.int64).tolist()):
+        children[up + 1].append(m)
+    # The nodes of each slot (module m in slot m + 1), grouped by one stable sort.
+    leaf = np.asarray(leaf_of, dtype=np.int64)
+    by_slot = np.argsort(leaf, kind="stable")
+    bounds = np.searchsorted(leaf[by_slot], np.arange(-1, n_modules + 1)).tolist()
+
+    def own_nodes(slot: int) -> List[Hashable]:
+        members = by_slot[bounds[slot]:bounds[slot + 1]].tolist()
+        return members if adj.nodes is None else [node_list[v] for v in members]
     total_flow = float(np.sum(out["flow"]))
     root = HierarchyModule((), total_flow, 0.0, 0.0, float(out["index_codelength"]))
     module_path: List[Path] = [()] * n_modules
     stack = [(root, 0)]
     while stack:
         node, slot = stack.pop()
-        node.nodes = [node_list[v] for v in own[slot]]
+        node.nodes = own_nodes(slot)
         kids = sorted(children[slot], key=lambda m: (-flow[m], m))
         for i, m in enumerate(kids):
             child = HierarchyModule(node.path + (i,), float(flow[m]), float(enter[m]), float(exit_[m]),
@@ -213,8 +228,9 @@ def _build_tree(adj: Adjacency, parent: np.ndarray, leaf_of: np.ndarray, out: di
             module_path[m] = child.path
             node.children.append(child)
             stack.append((child, m + 1))
-    paths = [module_path[int(m)] if m >= 0 else () for m in leaf_of]
-    return InfomapTree(root, paths, node_list, float(out["codelength"]), float(out["index_codelength"]))
+    paths = [module_path[m] if m >= 0 else () for m in leaf.tolist()]
+    return InfomapTree(root, paths, node_list, float(out["codelength"]), float(out["index_codelength"]),
+                       leaf, module_path)
 
 
 def hierarchical_codelength(G: Any, tree: Any, *, weight: Optional[str] = "weight", directed: Optional[bool] = None,
