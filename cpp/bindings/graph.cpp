@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "common.hpp"
+#include "graph_options.hpp"
 #include "unsup/graph/flow.hpp"
 #include "unsup/graph/infomap.hpp"
 #include "unsup/graph/map_equation.hpp"
@@ -16,15 +17,6 @@ namespace unsup::bindings {
 using namespace unsup::graph;
 
 namespace {
-
-FlowOptions flow_options(bool directed, double teleportation, bool recorded, bool to_nodes) {
-    FlowOptions o;
-    o.directed = directed;
-    o.teleportation = teleportation;
-    o.recorded_teleportation = recorded;
-    o.teleport_to_nodes = to_nodes;
-    return o;
-}
 
 std::vector<index_t> checked_labels(const CArray<std::int32_t>& labels, index_t n, index_t& n_modules) {
     require(labels.ndim() == 1 && labels.shape(0) == n, "labels: need one label per node");

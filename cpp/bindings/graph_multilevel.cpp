@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include "common.hpp"
+#include "graph_options.hpp"
 #include "unsup/graph/flow.hpp"
 #include "unsup/graph/multilevel.hpp"
 
@@ -12,15 +13,6 @@ namespace unsup::bindings {
 using namespace unsup::graph;
 
 namespace {
-
-FlowOptions multilevel_flow_options(bool directed, double teleportation, bool recorded, bool to_nodes) {
-    FlowOptions o;
-    o.directed = directed;
-    o.teleportation = teleportation;
-    o.recorded_teleportation = recorded;
-    o.teleport_to_nodes = to_nodes;
-    return o;
-}
 
 void put_codelength(py::dict& d, const HierarchicalCodelength& h) {
     d["codelength"] = h.total;
@@ -51,7 +43,7 @@ void bind_graph_multilevel(py::module_& m) {
             };
             Out out = without_gil([&](const StopToken& stop) {
                 const FlowNetwork g =
-                    build_flow_network(a, multilevel_flow_options(directed, teleportation, recorded, to_nodes), stop);
+                    build_flow_network(a, flow_options(directed, teleportation, recorded, to_nodes), stop);
                 Out o{hierarchical_codelength(g, tree), one_level_codelength(g), {g.node_flow.begin(), g.node_flow.end()}};
                 return o;
             });
@@ -93,7 +85,7 @@ void bind_graph_multilevel(py::module_& m) {
             };
             Out out = without_gil([&](const StopToken& stop) {
                 const FlowNetwork g =
-                    build_flow_network(a, multilevel_flow_options(directed, teleportation, recorded, to_nodes), stop);
+                    build_flow_network(a, flow_options(directed, teleportation, recorded, to_nodes), stop);
                 Out o;
                 o.r = infomap_multilevel(g, opt, stop);
                 o.h = hierarchical_codelength(g, o.r.tree);

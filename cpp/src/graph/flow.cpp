@@ -5,16 +5,8 @@
 #include <numeric>
 
 namespace unsup::graph {
-namespace {
 
-/// Transpose of a CSR matrix by counting sort (O(nnz)).
-struct Transposed {
-    std::vector<offset_t> indptr;
-    std::vector<index_t> indices;
-    std::vector<double> data;
-};
-
-Transposed transpose(const CsrView& a) {
+detail::Transposed detail::transpose(const CsrView& a) {
     Transposed t;
     const index_t n = a.n_cols;
     t.indptr.assign(static_cast<std::size_t>(n) + 1, 0);
@@ -33,6 +25,9 @@ Transposed transpose(const CsrView& a) {
     }
     return t;
 }
+
+namespace {
+
 
 double entropy_term(const Buffer<double>& p) {
     double s = 0.0;
@@ -100,7 +95,7 @@ FlowNetwork directed_flow(const CsrView& a, const FlowOptions& opt, const StopTo
     for (double& x : u) x /= u_sum;
 
     // PageRank by pull-based power iteration over the transposed matrix.
-    const Transposed t = transpose(a);
+    const detail::Transposed t = detail::transpose(a);
     std::vector<double> p(un, n > 0 ? 1.0 / n : 0.0), next(un, 0.0), share(un, 0.0);
     int iterations = 0;
     for (; iterations < opt.max_iter; ++iterations) {
@@ -162,48 +157,7 @@ FlowNetwork directed_flow(const CsrView& a, const FlowOptions& opt, const StopTo
                 if (a.data[e] > 0.0) g.node_flow[a.indices[e]] += link_flow(i, a.data[e]);
     }
 
-    // Symmetric neighbour lists: out-links then in-links, merged per node.
-    g.indptr.assign(un + 1, 0);
-    const offset_t bound = a.nnz() * 2;
-    g.neighbor.resize(bound);
-    g.out_flow.assign(bound, 0.0);
-    g.in_flow.assign(bound, 0.0);
-    g.out_total.assign(un, 0.0);
-    g.in_total.assign(un, 0.0);
-    std::vector<offset_t> slot_of(un, -1);
-    offset_t pos = 0;
-    for (index_t i = 0; i < n; ++i) {
-        const offset_t row_start = pos;
-        for (offset_t e = a.indptr[i]; e < a.indptr[i + 1]; ++e) {
-            const index_t j = a.indices[e];
-            if (j == i || !(a.data[e] > 0.0)) continue;
-            const double f = link_flow(i, a.data[e]);
-            if (slot_of[j] < row_start) {
-                slot_of[j] = pos;
-                g.neighbor[pos++] = j;
-            }
-            g.out_flow[slot_of[j]] += f;
-            g.out_total[i] += f;
-        }
-        for (offset_t e = t.indptr[i]; e < t.indptr[i + 1]; ++e) {
-            const index_t k = t.indices[e];
-            if (k == i || !(t.data[e] > 0.0)) continue;
-            const double f = link_flow(k, t.data[e]);
-            if (slot_of[k] < row_start) {
-                slot_of[k] = pos;
-                g.neighbor[pos++] = k;
-            }
-            g.in_flow[slot_of[k]] += f;
-            g.in_total[i] += f;
-        }
-        g.indptr[i + 1] = pos;
-    }
-    g.neighbor.resize(pos);
-    g.out_flow.resize(pos);
-    g.in_flow.resize(pos);
-    g.neighbor.shrink_to_fit();
-    g.out_flow.shrink_to_fit();
-    g.in_flow.shrink_to_fit();
+    detail::symmetric_links(a, t, g, link_flow);
     g.node_entropy = entropy_term(g.node_flow);
     return g;
 }

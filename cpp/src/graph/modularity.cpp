@@ -78,31 +78,6 @@ struct ModularityObjective {
     double modularity = 0.0;
 };
 
-struct Transposed {
-    std::vector<offset_t> indptr;
-    std::vector<index_t> indices;
-    std::vector<double> data;
-};
-
-Transposed transpose(const CsrView& a) {
-    Transposed t;
-    const std::size_t n = static_cast<std::size_t>(a.n_cols);
-    t.indptr.assign(n + 1, 0);
-    const offset_t m = a.nnz();
-    for (offset_t e = 0; e < m; ++e) ++t.indptr[a.indices[e] + 1];
-    for (std::size_t i = 0; i < n; ++i) t.indptr[i + 1] += t.indptr[i];
-    t.indices.resize(static_cast<std::size_t>(m));
-    t.data.resize(static_cast<std::size_t>(m));
-    std::vector<offset_t> fill(t.indptr.begin(), t.indptr.end() - 1);
-    for (index_t r = 0; r < a.n_rows; ++r)
-        for (offset_t e = a.indptr[r]; e < a.indptr[r + 1]; ++e) {
-            const offset_t slot = fill[a.indices[e]]++;
-            t.indices[slot] = r;
-            t.data[slot] = a.data[e];
-        }
-    return t;
-}
-
 FlowNetwork undirected_network(const CsrView& a) {
     FlowNetwork g;
     g.n = a.n_rows;
@@ -154,46 +129,7 @@ FlowNetwork directed_network(const CsrView& a) {
             g.node_in[a.indices[e]] += a.data[e] * scale;
         }
     // Symmetric neighbour lists: each neighbour once, with the weight towards it and back.
-    const Transposed t = transpose(a);
-    g.indptr.assign(un + 1, 0);
-    const std::size_t bound = static_cast<std::size_t>(a.nnz()) * 2;
-    g.neighbor.resize(bound);
-    g.out_flow.assign(bound, 0.0);
-    g.in_flow.assign(bound, 0.0);
-    g.out_total.assign(un, 0.0);
-    g.in_total.assign(un, 0.0);
-    std::vector<offset_t> slot_of(un, -1);
-    offset_t pos = 0;
-    for (index_t i = 0; i < n; ++i) {
-        const offset_t row_start = pos;
-        for (offset_t e = a.indptr[i]; e < a.indptr[i + 1]; ++e) {
-            const index_t j = a.indices[e];
-            if (j == i || !(a.data[e] > 0.0)) continue;
-            if (slot_of[j] < row_start) {
-                slot_of[j] = pos;
-                g.neighbor[pos++] = j;
-            }
-            g.out_flow[slot_of[j]] += a.data[e] * scale;
-            g.out_total[i] += a.data[e] * scale;
-        }
-        for (offset_t e = t.indptr[i]; e < t.indptr[i + 1]; ++e) {
-            const index_t k = t.indices[e];
-            if (k == i || !(t.data[e] > 0.0)) continue;
-            if (slot_of[k] < row_start) {
-                slot_of[k] = pos;
-                g.neighbor[pos++] = k;
-            }
-            g.in_flow[slot_of[k]] += t.data[e] * scale;
-            g.in_total[i] += t.data[e] * scale;
-        }
-        g.indptr[i + 1] = pos;
-    }
-    g.neighbor.resize(pos);
-    g.out_flow.resize(pos);
-    g.in_flow.resize(pos);
-    g.neighbor.shrink_to_fit();
-    g.out_flow.shrink_to_fit();
-    g.in_flow.shrink_to_fit();
+    detail::symmetric_links(a, detail::transpose(a), g, [scale](index_t, double w) { return w * scale; });
     return g;
 }
 

@@ -47,6 +47,71 @@ struct FlowNetwork {
     offset_t n_links() const { return indptr.empty() ? 0 : indptr.back(); }
 };
 
+namespace detail {
+
+/// Transpose of a CSR matrix by counting sort (O(nnz)).
+struct Transposed {
+    std::vector<offset_t> indptr;
+    std::vector<index_t> indices;
+    std::vector<double> data;
+};
+
+Transposed transpose(const CsrView& a);
+
+/// The neighbour lists of directed links `a` (with `t` its transpose), as the partition search
+/// reads them: each neighbour of node i once, out- and in-links merged, with the flow
+/// `link_flow(i, w)` of link i -> j of weight w in `out_flow` and that of j -> i in `in_flow`.
+/// Self-links and links of weight <= 0 are left out. Fills indptr, neighbor, out_flow, in_flow,
+/// out_total and in_total of `g` (whose `n` must be set).
+template <class LinkFlow>
+void symmetric_links(const CsrView& a, const Transposed& t, FlowNetwork& g, LinkFlow&& link_flow) {
+    const index_t n = g.n;
+    const std::size_t un = static_cast<std::size_t>(n);
+    g.indptr.assign(un + 1, 0);
+    const std::size_t bound = static_cast<std::size_t>(a.nnz()) * 2;
+    g.neighbor.resize(bound);
+    g.out_flow.assign(bound, 0.0);
+    g.in_flow.assign(bound, 0.0);
+    g.out_total.assign(un, 0.0);
+    g.in_total.assign(un, 0.0);
+    std::vector<offset_t> slot_of(un, -1);
+    offset_t pos = 0;
+    for (index_t i = 0; i < n; ++i) {
+        const offset_t row_start = pos;
+        for (offset_t e = a.indptr[i]; e < a.indptr[i + 1]; ++e) {
+            const index_t j = a.indices[e];
+            if (j == i || !(a.data[e] > 0.0)) continue;
+            const double f = link_flow(i, a.data[e]);
+            if (slot_of[j] < row_start) {
+                slot_of[j] = pos;
+                g.neighbor[pos++] = j;
+            }
+            g.out_flow[slot_of[j]] += f;
+            g.out_total[i] += f;
+        }
+        for (offset_t e = t.indptr[i]; e < t.indptr[i + 1]; ++e) {
+            const index_t k = t.indices[e];
+            if (k == i || !(t.data[e] > 0.0)) continue;
+            const double f = link_flow(k, t.data[e]);
+            if (slot_of[k] < row_start) {
+                slot_of[k] = pos;
+                g.neighbor[pos++] = k;
+            }
+            g.in_flow[slot_of[k]] += f;
+            g.in_total[i] += f;
+        }
+        g.indptr[i + 1] = pos;
+    }
+    g.neighbor.resize(pos);
+    g.out_flow.resize(pos);
+    g.in_flow.resize(pos);
+    g.neighbor.shrink_to_fit();
+    g.out_flow.shrink_to_fit();
+    g.in_flow.shrink_to_fit();
+}
+
+}  // namespace detail
+
 /// Builds the flow network of adjacency matrix `adjacency` (entry (i, j) = weight of link i -> j).
 /// Undirected: `adjacency` must be symmetric; the flow is proportional to strength, a self-link
 /// counted once. Directed: PageRank power iteration with teleportation, as in the official
