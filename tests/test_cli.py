@@ -34,6 +34,37 @@ def test_communities_tsv(edge_file, capsys):
     assert "codelength 2.3207" in out
 
 
+@pytest.fixture
+def nested_edge_file(tmp_path):
+    # Three groups of three triangles (nodes "g<group>t<triangle>n<i>"): the triangles of a group
+    # linked in a ring by single links, the groups likewise. The multilevel code nests them.
+    name = lambda k: f"g{k // 9}t{k // 3 % 3}n{k % 3}"  # noqa: E731
+    edges = []
+    for g in range(3):
+        for t in range(3):
+            base = 9 * g + 3 * t
+            edges += [(base, base + 1), (base + 1, base + 2), (base, base + 2)]
+        edges += [(9 * g, 9 * g + 3), (9 * g + 4, 9 * g + 6), (9 * g + 7, 9 * g + 1)]
+    edges += [(2, 11), (14, 20), (23, 5)]
+    path = tmp_path / "nested.tsv"
+    path.write_text("".join(f"{name(u)}\t{name(v)}\n" for u, v in edges))
+    return path
+
+
+def test_communities_hierarchical(nested_edge_file, capsys):
+    code, out, _ = run(["communities", str(nested_edge_file), "--hierarchical", "--format", "json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["depth"] == 2 and data["codelength"] < data["two_level_codelength"]
+    # Top modules are the groups; paths name a triangle inside its group.
+    tops = {name: path.split(":")[0] for name, path in data["paths"].items()}
+    for g in range(3):
+        assert len({tops[f"g{g}t{t}n{i}"] for t in range(3) for i in range(3)}) == 1
+    assert len({data["paths"][f"g0t{t}n0"] for t in range(3)}) == 3
+    code, out, _ = run(["communities", str(nested_edge_file), "--hierarchical"], capsys)
+    assert code == 0 and "2-level tree" in out and out.splitlines()[1] == "node\tmodule\tpath\tflow"
+
+
 def test_communities_json_directed(edge_file, capsys):
     code, out, _ = run(["communities", str(edge_file), "--format", "json", "--directed", "--trials", "2"], capsys)
     assert code == 0

@@ -99,22 +99,34 @@ def _communities(args: argparse.Namespace, out: TextIO) -> int:
         # Undirected: each line is one edge, whichever way round it was written.
         adjacency = symmetrize(adjacency)
     est = InfoMap(affinity="precomputed", directed=directed, teleportation=args.teleportation,
-                  n_trials=args.trials, random_state=args.seed, n_jobs=args.jobs)
+                  n_trials=args.trials, random_state=args.seed, n_jobs=args.jobs, hierarchical=args.hierarchical)
     est.fit(adjacency)
+    # Hierarchical: each node's module path from the top ("1:0:2"); "module" is its top module.
+    paths = [":".join(map(str, p)) for p in est.tree_.paths] if args.hierarchical else None
     if args.format == "json":
         modules: List[List[str]] = [[] for _ in range(est.n_modules_)]
         for name, label in zip(names, est.labels_.tolist()):
             modules[label].append(name)
-        json.dump({"codelength": est.codelength_, "index_codelength": est.index_codelength_,
-                   "module_codelength": est.module_codelength_, "one_level_codelength": est.one_level_codelength_,
-                   "n_modules": est.n_modules_, "communities": modules}, out, ensure_ascii=False)
+        result = {"codelength": est.codelength_, "index_codelength": est.index_codelength_,
+                  "module_codelength": est.module_codelength_, "one_level_codelength": est.one_level_codelength_,
+                  "n_modules": est.n_modules_, "communities": modules}
+        if paths is not None:
+            result.update(two_level_codelength=est.two_level_codelength_, depth=est.tree_.depth,
+                          paths=dict(zip(names, paths)))
+        json.dump(result, out, ensure_ascii=False)
         out.write("\n")
     else:
-        out.write(f"# {len(names)} nodes, {est.n_modules_} modules, codelength {est.codelength_:.6f} bits "
+        kind = f"{est.tree_.depth}-level tree, multilevel codelength" if paths is not None else "codelength"
+        out.write(f"# {len(names)} nodes, {est.n_modules_} modules, {kind} {est.codelength_:.6f} bits "
                   f"(one module: {est.one_level_codelength_:.6f})\n")
-        out.write("node\tmodule\tflow\n")
-        for name, label, flow in zip(names, est.labels_.tolist(), est.flow_.tolist()):
-            out.write(f"{name}\t{label}\t{flow:.6g}\n")
+        if paths is None:
+            out.write("node\tmodule\tflow\n")
+            for name, label, flow in zip(names, est.labels_.tolist(), est.flow_.tolist()):
+                out.write(f"{name}\t{label}\t{flow:.6g}\n")
+        else:
+            out.write("node\tmodule\tpath\tflow\n")
+            for name, label, path, flow in zip(names, est.labels_.tolist(), paths, est.flow_.tolist()):
+                out.write(f"{name}\t{label}\t{path}\t{flow:.6g}\n")
     return 0
 
 
@@ -330,6 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
     com.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     com.add_argument("--jobs", type=int, default=1, help="threads (-1: all cores)")
     com.add_argument("--teleportation", type=float, default=0.15, help="directed teleportation (default 0.15)")
+    com.add_argument("--hierarchical", action="store_true",
+                     help="multilevel map equation: print each node's module path too (default: two-level)")
     com.add_argument("--format", choices=("tsv", "json"), default="tsv", help="output format")
 
     words = sub.add_parser("words", help="discover the words of raw text (no dictionary)",
