@@ -126,3 +126,8 @@ def test_bad_input():
         em(torch.randn(2, 3, 4, 4), torch.rand(2, 4))
     with pytest.raises(ValueError, match="capsules"):
         em(torch.randn(2, 4, 4, 4), torch.rand(2, 4))
+    # Integer tensors are refused by name, before a lazy layer would try to build int weights.
+    with pytest.raises(TypeError, match="floating"):
+        CapsuleLayer(2, 3)(torch.zeros(2, 3, 4, dtype=torch.int64))
+    with pytest.raises(TypeError, match="floating"):
+        EMCapsuleLayer(2)(torch.zeros(2, 3, 4, 4, dtype=torch.int64), torch.rand(2, 3))

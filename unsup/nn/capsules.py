@@ -115,6 +115,8 @@ class CapsuleLayer(LazyModuleMixin, nn.Module):
         if not isinstance(x, torch.Tensor) or x.dim() != 3:
             shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
             raise ValueError(f"input must be a tensor of shape (batch, n_in, in_dim), got {shape}")
+        if not x.is_floating_point():
+            raise TypeError(f"input must have a floating dtype, got {x.dtype}")
 
     def predictions(self, x: torch.Tensor) -> torch.Tensor:
         """``u_hat`` of shape (batch, n_in, num_capsule, dim_capsule) for input capsules ``x``."""
@@ -229,6 +231,8 @@ class EMCapsuleLayer(LazyModuleMixin, nn.Module):
         if not isinstance(activations, torch.Tensor) or tuple(activations.shape) != tuple(poses.shape[:2]):
             shape = tuple(activations.shape) if isinstance(activations, torch.Tensor) else type(activations).__name__
             raise ValueError(f"activations must have shape (batch, n_in) = {tuple(poses.shape[:2])}, got {shape}")
+        if not (poses.is_floating_point() and activations.is_floating_point()):
+            raise TypeError(f"poses and activations must have floating dtypes, got {poses.dtype} and {activations.dtype}")
 
     def votes(self, poses: torch.Tensor) -> torch.Tensor:
         """``V_ij = P_i W_ij`` flattened: shape (batch, n_in, num_capsule, rows * cols)."""

@@ -57,24 +57,12 @@ double move_delta(const FlowNetwork& g, const index_t* labels, const std::vector
     const index_t source = labels[v];
     if (source == target) return 0.0;
     const MapEquation eq(g);
-    double out_a = 0.0, in_a = 0.0, out_b = 0.0, in_b = 0.0;
-    for (offset_t e = g.indptr[v]; e < g.indptr[v + 1]; ++e) {
-        const index_t m = labels[g.neighbor[e]];
-        const double out = g.out_flow[e];
-        const double in = g.directed ? g.in_flow[e] : out;
-        if (m == source) {
-            out_a += out;
-            in_a += in;
-        } else if (m == target) {
-            out_b += out;
-            in_b += in;
-        }
-    }
+    const MoveLinks l = move_links(g, labels, v, source, target);
     const ModuleFlow node = node_stats(g, v);
     const ModuleFlow& a = modules[source];
     const ModuleFlow& b = modules[target];
-    const ModuleFlow a2 = without_node(a, node, out_a, in_a);
-    const ModuleFlow b2 = with_node(b, node, out_b, in_b);
+    const ModuleFlow a2 = without_node(a, node, l.out_source, l.in_source);
+    const ModuleFlow b2 = with_node(b, node, l.out_target, l.in_target);
     double enter_total = 0.0;
     for (const auto& m : modules) enter_total += eq.enter_of(m);
     const double enter_total2 = enter_total - eq.enter_of(a) - eq.enter_of(b) + eq.enter_of(a2) + eq.enter_of(b2);

@@ -155,24 +155,12 @@ double move_delta(const FlowNetwork& g, const Terms& terms, const index_t* label
     const index_t source = labels[v];
     if (source == target) return 0.0;
     const auto mods = module_stats<Terms>(g, labels, g.n);
-    double out_a = 0.0, in_a = 0.0, out_b = 0.0, in_b = 0.0;
-    for (offset_t e = g.indptr[v]; e < g.indptr[v + 1]; ++e) {
-        const index_t m = labels[g.neighbor[e]];
-        const double out = g.out_flow[e];
-        const double in = g.directed ? g.in_flow[e] : out;
-        if (m == source) {
-            out_a += out;
-            in_a += in;
-        } else if (m == target) {
-            out_b += out;
-            in_b += in;
-        }
-    }
+    const MoveLinks l = move_links(g, labels, v, source, target);
     const auto x = Terms::node(g, v);
     const auto& a = mods[source];
     const auto& b = mods[target];
-    const double change = terms.score(Terms::leave(a, x, out_a, in_a)).term - terms.score(a).term +
-                          terms.score(Terms::join(b, x, out_b, in_b)).term - terms.score(b).term;
+    const double change = terms.score(Terms::leave(a, x, l.out_source, l.in_source)).term - terms.score(a).term +
+                          terms.score(Terms::join(b, x, l.out_target, l.in_target)).term - terms.score(b).term;
     return -change;  // the terms add up to 1 - Q
 }
 

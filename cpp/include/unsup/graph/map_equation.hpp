@@ -49,6 +49,30 @@ struct MapEquation {
     }
 };
 
+/// Link flow between node `v` and two modules of `labels` (v's own links, v excluded): into and
+/// out of its own module `source`, and into and out of `target`; what the delta forms of the
+/// quality functions need for one move.
+struct MoveLinks {
+    double out_source = 0.0, in_source = 0.0, out_target = 0.0, in_target = 0.0;
+};
+
+inline MoveLinks move_links(const FlowNetwork& g, const index_t* labels, index_t v, index_t source, index_t target) {
+    MoveLinks r;
+    for (offset_t e = g.indptr[v]; e < g.indptr[v + 1]; ++e) {
+        const index_t m = labels[g.neighbor[e]];
+        const double out = g.out_flow[e];
+        const double in = g.directed ? g.in_flow[e] : out;
+        if (m == source) {
+            r.out_source += out;
+            r.in_source += in;
+        } else if (m == target) {
+            r.out_target += out;
+            r.in_target += in;
+        }
+    }
+    return r;
+}
+
 /// Node `v`'s flow against the modules: out/in = link flow from v into module m (v excluded)
 /// and back; `node` holds v's own totals (exit = out_total, enter = in_total).
 /// Returns module m's statistics once v has left it.
