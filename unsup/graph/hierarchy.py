@@ -130,7 +130,8 @@ class InfomapTree:
         if self._leaf_of is not None and self._module_paths is not None:
             # Per module (slot 0: the root), then indexed by each node's innermost module.
             cut = [p if level == -1 else p[:level] for p in [()] + self._module_paths]
-            order = {p: i for i, p in enumerate(sorted(set(cut[s] for s in np.unique(self._leaf_of + 1))))}
+            held = np.flatnonzero(np.bincount(self._leaf_of + 1, minlength=len(cut)))  # slots with nodes
+            order = {p: i for i, p in enumerate(sorted(set(cut[s] for s in held.tolist())))}
             slot_label = np.array([order.get(p, -1) for p in cut], dtype=np.int64)
             return slot_label[self._leaf_of + 1]
         cut = [p if level == -1 else p[:level] for p in self.paths]
@@ -228,7 +229,11 @@ def _build_tree(adj: Adjacency, parent: np.ndarray, leaf_of: np.ndarray, out: di
             module_path[m] = child.path
             node.children.append(child)
             stack.append((child, m + 1))
-    paths = [module_path[m] if m >= 0 else () for m in leaf.tolist()]
+    slot_path = np.empty(n_modules + 1, dtype=object)  # slot 0: the root
+    slot_path[0] = ()
+    for m, path in enumerate(module_path):  # one by one: numpy would unpack equal-length tuples
+        slot_path[m + 1] = path
+    paths = slot_path[leaf + 1].tolist()
     return InfomapTree(root, paths, node_list, float(out["codelength"]), float(out["index_codelength"]),
                        leaf, module_path)
 

@@ -41,7 +41,7 @@ inline const Log2Table kLog2Table;
 /// log2(x) for finite x > 0, within a few ulp of std::log2 and about twice as fast: the
 /// map-equation search spends most of its time here. x = 2^e m; m = c (1 + r) with c the centre
 /// of m's bucket, |r| < 2^-11, and log2(1 + r) from its series to r^4 (error below 2^-56).
-inline double fast_log2(double x) noexcept {
+__attribute__((always_inline)) inline double fast_log2(double x) noexcept {
     std::uint64_t bits;
     std::memcpy(&bits, &x, sizeof bits);
     // One test for zero, subnormals, negatives, inf and nan: the biased exponent must be in [1, 2046].

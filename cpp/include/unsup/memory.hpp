@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 #include <vector>
@@ -29,13 +30,7 @@ struct HugePageAllocator {
         if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
         const std::size_t bytes = n * sizeof(T);
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-        if (bytes >= kHugePage) {
-            const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-            void* p = std::aligned_alloc(kHugePage, rounded);
-            if (p == nullptr) throw std::bad_alloc();
-            madvise(p, rounded, MADV_HUGEPAGE);  // a hint: failure only costs speed
-            return static_cast<T*>(p);
-        }
+        if (bytes >= kHugePage) return static_cast<T*>(map_huge(rounded(bytes)));
 #endif
         return static_cast<T*>(::operator new(bytes));
     }
@@ -43,13 +38,36 @@ struct HugePageAllocator {
     void deallocate(T* p, std::size_t n) noexcept {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
         if (n * sizeof(T) >= kHugePage) {
-            std::free(p);
+            munmap(p, rounded(n * sizeof(T)));
             return;
         }
 #endif
         (void)n;
         ::operator delete(p);
     }
+
+private:
+    static std::size_t rounded(std::size_t bytes) noexcept { return (bytes + kHugePage - 1) / kHugePage * kHugePage; }
+
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    /// `size` bytes (a multiple of 2 MiB) mapped straight from the kernel at a 2 MiB boundary.
+    /// Not from the heap: a freed block goes back to the system at once, so the resident size
+    /// follows what the search holds, not the most it ever held (the heap keeps freed blocks,
+    /// and repeated trials and levels would pile them up). Pages are only resident once written,
+    /// so reserving more than will be written costs address space only.
+    static void* map_huge(std::size_t size) {
+        const std::size_t span = size + kHugePage;  // room to align the start
+        void* raw = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (raw == MAP_FAILED) throw std::bad_alloc();
+        const std::uintptr_t begin = reinterpret_cast<std::uintptr_t>(raw);
+        const std::uintptr_t start = (begin + kHugePage - 1) / kHugePage * kHugePage;
+        if (start > begin) munmap(raw, start - begin);
+        const std::size_t tail = (begin + span) - (start + size);
+        if (tail > 0) munmap(reinterpret_cast<void*>(start + size), tail);
+        madvise(reinterpret_cast<void*>(start), size, MADV_HUGEPAGE);  // a hint: failure only costs speed
+        return reinterpret_cast<void*>(start);
+    }
+#endif
 };
 
 template <class T, class U>

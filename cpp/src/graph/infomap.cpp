@@ -49,7 +49,7 @@ struct UndirectedTerms {
     /// Links inside a module carry no exit flow (each end removes its own share).
     static void remove_internal(Module& m, double out, double) { m.exit -= out; }
     /// term = plogp(exit + flow) - 2 plogp(exit), keeping the two logarithms.
-    static Scored<Module> score(const Module& m) {
+    __attribute__((always_inline)) static Scored<Module> score(const Module& m) {
         Scored<Module> s;
         s.stats = m;
         const double total = m.exit + m.flow;

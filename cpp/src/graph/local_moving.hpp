@@ -295,7 +295,8 @@ private:
         index_t best = a;
         double best_delta = -opt_.min_move_improvement;
         Slot best_slot;
-        auto consider = [&](index_t m, const Module& b_new) {
+        // Inlined: it runs for most candidates, and a call would pass the module through memory.
+        auto consider = [&](index_t m, const Module& b_new) __attribute__((always_inline)) {
             const Slot& b = slots_[m];
             const Slot scored_b = terms_.score(b_new);
             double delta;
@@ -488,6 +489,11 @@ inline FlowNetwork aggregate(const FlowNetwork& g, const std::vector<index_t>& l
             c.tele_weight[labels[v]] += g.tele_weight[v];
         }
     }
+    // The links between modules are at most g's: reserving that much (address space, not memory
+    // until written) spares the copies, and the doubled peak, of a growing vector.
+    c.neighbor.reserve(g.neighbor.size());
+    c.out_flow.reserve(g.out_flow.size());
+    if (g.directed) c.in_flow.reserve(g.in_flow.size());
     if (g.directed)
         aggregate_links<true>(g, labels.data(), k, c);
     else

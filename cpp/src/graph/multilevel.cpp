@@ -156,6 +156,14 @@ SubNetwork sub_network(const FlowNetwork& g, const std::vector<index_t>& nodes, 
         double out, in;
     };
     std::vector<External> external;
+    {
+        offset_t links = 0;  // an upper bound on the sub-network's links: each node's, and as many back
+        for (index_t v : nodes) links += g.indptr[v + 1] - g.indptr[v];
+        const std::size_t cap = static_cast<std::size_t>(links) + static_cast<std::size_t>(k);
+        f.neighbor.reserve(cap);
+        f.out_flow.reserve(cap);
+        if (g.directed) f.in_flow.reserve(cap);
+    }
     ModuleFlow module;
     double entropy = 0.0;
     for (index_t i = 0; i < k; ++i) {
