@@ -3,7 +3,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <new>
 #include <vector>
 
@@ -56,11 +55,12 @@ private:
     /// and repeated trials and levels would pile them up). Pages are only resident once written,
     /// so reserving more than will be written costs address space only.
     static void* map_huge(std::size_t size) {
+        if (size == 0 || size > static_cast<std::size_t>(-1) - kHugePage) throw std::bad_alloc();  // rounding wrapped
         const std::size_t span = size + kHugePage;  // room to align the start
         void* raw = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (raw == MAP_FAILED) throw std::bad_alloc();
         const std::uintptr_t begin = reinterpret_cast<std::uintptr_t>(raw);
-        const std::uintptr_t start = (begin + kHugePage - 1) / kHugePage * kHugePage;
+        const std::uintptr_t start = rounded(begin);
         if (start > begin) munmap(raw, start - begin);
         const std::size_t tail = (begin + span) - (start + size);
         if (tail > 0) munmap(reinterpret_cast<void*>(start + size), tail);

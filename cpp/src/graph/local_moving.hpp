@@ -205,17 +205,9 @@ public:
 private:
     /// Scores every module from its statistics (after `reset`).
     void refresh_totals() {
-        double enter_total = 0.0;
-        for (index_t m = 0; m < g_->n; ++m) {
-            Slot& s = slots_[m];
-            if (size_[m] == 0) {
-                s = Slot{};
-                continue;
-            }
-            s = terms_.score(s.stats);
-            enter_total += s.enter;
-        }
-        if constexpr (kIndexTerm) set_enter_total(enter_total);
+        for (index_t m = 0; m < g_->n; ++m)
+            if (size_[m] != 0) slots_[m] = terms_.score(slots_[m].stats);
+        resum_totals();
     }
 
     /// Re-sums the total enter flow, the one figure that moves update by differences, and clears
@@ -340,7 +332,8 @@ private:
                 const Slot& b = slots_[cd.module];
                 const double d = x.exit - 2.0 * cd.out;
                 if (prune && d >= 0.0) {
-                    const double bound = base + d * index_slope + (d + x.flow) * (b.log_total + c) -
+                    const double base_d = base + d * index_slope;  // a's change plus the index term's lower bound
+                    const double bound = base_d + (d + x.flow) * (b.log_total + c) -
                                          2.0 * d * (b.log_exit + c + c * d * b.inv_exit);
                     if (bound > best_delta + 1e-13) continue;  // NaN (e = 0, d = 0) falls through
                     // A module about as large as v (aggregated levels, early passes) needs more
@@ -352,7 +345,7 @@ private:
                         const double grow_total = s * b.log_total + 2.0 * c * s * (t_old + s) / (2.0 * t_old + s);
                         const double grow_exit =
                             d * b.log_exit + c * d * (e + d) * (6.0 * e + d) / (e * (6.0 * e + 4.0 * d));
-                        const double tight = base + d * index_slope + grow_total - 2.0 * grow_exit;
+                        const double tight = base_d + grow_total - 2.0 * grow_exit;
                         if (tight > best_delta + 1e-13) continue;
                     }
                 }
