@@ -85,14 +85,13 @@ class HierarchyModule:
                 f"{len(self.nodes)} nodes, codelength={self.codelength:.6g})")
 
 
-@dataclass
 class InfomapTree:
     """A module tree with its multilevel codelength.
 
     Attributes
     ----------
     root : HierarchyModule
-        The whole network; ``root.children`` are the top modules.
+        The whole network; ``root.children`` are the top modules (built on first access).
     paths : list of tuple of int
         Path of each node's innermost module (node order as in ``nodes``), siblings numbered
         by decreasing flow.
@@ -102,22 +101,67 @@ class InfomapTree:
         Multilevel codelength in bits (sum of every module's ``codelength``).
     index_codelength : float
         The root's codebook (entering top modules).
+    n_top_modules : int
+        Number of modules directly under the root.
     """
 
-    root: HierarchyModule
-    paths: List[Path]
-    nodes: List[Hashable]
-    codelength: float
-    index_codelength: float
-    # From the search: each node's innermost module (-1: the root) and each module's path, so
-    # that labels() needs no pass over the nodes' paths in Python.
-    _leaf_of: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
-    _module_paths: Optional[List[Path]] = field(default=None, repr=False, compare=False)
+    def __init__(self, paths: List[Path], nodes: List[Hashable], codelength: float, index_codelength: float,
+                 leaf_of: np.ndarray, module_paths: List[Path], parent: np.ndarray,
+                 module_stats: Mapping[str, np.ndarray], total_flow: float, index_nodes: bool = False) -> None:
+        self.paths = paths
+        self.nodes = nodes
+        self.codelength = codelength
+        self.index_codelength = index_codelength
+        # From the search: each node's innermost module (-1: the root), each module's path and
+        # parent, and each module's flow, enter, exit and codebook, so that labels() needs no
+        # pass over the nodes' paths in Python and `root` is built only when asked for.
+        self._leaf_of = leaf_of
+        self._module_paths = module_paths
+        self._parent = parent
+        self._module_stats = module_stats
+        self._total_flow = total_flow
+        self._index_nodes = index_nodes  # nodes are 0..n-1
+        self._root: Optional[HierarchyModule] = None
+
+    def __repr__(self) -> str:
+        return (f"InfomapTree({len(self.paths)} nodes, {len(self._module_paths)} modules, depth {self.depth}, "
+                f"codelength={self.codelength:.6g})")
+
+    @property
+    def n_top_modules(self) -> int:
+        """Number of modules directly under the root."""
+        return int(np.count_nonzero(self._parent < 0))
+
+    @property
+    def root(self) -> HierarchyModule:
+        """The whole network as a :class:`HierarchyModule`; ``root.children`` are the top modules."""
+        if self._root is None:
+            self._root = self._build_root()
+        return self._root
+
+    def _build_root(self) -> HierarchyModule:
+        flow, enter, exit_, book = (self._module_stats[k] for k in ("flow", "enter", "exit", "codebook"))
+        n_modules = len(self._module_paths)
+        root = HierarchyModule((), self._total_flow, 0.0, 0.0, self.index_codelength)
+        modules = [HierarchyModule(path, float(flow[m]), float(enter[m]), float(exit_[m]), float(book[m]))
+                   for m, path in enumerate(self._module_paths)]
+        # Children in sibling order (the last entry of their paths), nodes in node order.
+        by_path = sorted(range(n_modules), key=lambda m: self._module_paths[m])
+        for m in by_path:
+            up = int(self._parent[m])
+            (root if up < 0 else modules[up]).children.append(modules[m])
+        leaf = self._leaf_of
+        by_slot = np.argsort(leaf, kind="stable")
+        bounds = np.searchsorted(leaf[by_slot], np.arange(-1, n_modules + 1)).tolist()
+        for slot, module in enumerate([root] + modules):
+            members = by_slot[bounds[slot]:bounds[slot + 1]].tolist()
+            module.nodes = members if self._index_nodes else [self.nodes[v] for v in members]
+        return root
 
     @property
     def depth(self) -> int:
         """Number of module levels (1: a two-level partition)."""
-        return max((len(p) for p in self.paths), default=0)
+        return max((len(p) for p in self._module_paths), default=0)
 
     def labels(self, level: int = 1) -> np.ndarray:
         """Module of each node at ``level`` (1: top modules; -1: innermost modules).
@@ -127,16 +171,12 @@ class InfomapTree:
         """
         if not isinstance(level, (int, np.integer)) or level == 0 or level < -1:
             raise ValueError(f"level must be a positive int or -1, got {level!r}")
-        if self._leaf_of is not None and self._module_paths is not None:
-            # Per module (slot 0: the root), then indexed by each node's innermost module.
-            cut = [p if level == -1 else p[:level] for p in [()] + self._module_paths]
-            held = np.flatnonzero(np.bincount(self._leaf_of + 1, minlength=len(cut)))  # slots with nodes
-            order = {p: i for i, p in enumerate(sorted(set(cut[s] for s in held.tolist())))}
-            slot_label = np.array([order.get(p, -1) for p in cut], dtype=np.int64)
-            return slot_label[self._leaf_of + 1]
-        cut = [p if level == -1 else p[:level] for p in self.paths]
-        order = {p: i for i, p in enumerate(sorted(set(cut)))}
-        return np.array([order[p] for p in cut], dtype=np.int64)
+        # Per module (slot 0: the root), then indexed by each node's innermost module.
+        cut = [p if level == -1 else p[:level] for p in [()] + self._module_paths]
+        held = np.flatnonzero(np.bincount(self._leaf_of + 1, minlength=len(cut)))  # slots with nodes
+        order = {p: i for i, p in enumerate(sorted(set(cut[s] for s in held.tolist())))}
+        slot_label = np.array([order.get(p, -1) for p in cut], dtype=np.int64)
+        return slot_label[self._leaf_of + 1]
 
     def modules(self, level: int = 1) -> List[HierarchyModule]:
         """The modules at ``level`` (1: top modules), in path order."""
@@ -200,42 +240,41 @@ def _as_paths(tree: Any, adj: Adjacency) -> List[Any]:
 
 def _build_tree(adj: Adjacency, parent: np.ndarray, leaf_of: np.ndarray, out: dict) -> InfomapTree:
     """An InfomapTree from the kernels' arrays, siblings numbered by decreasing flow."""
-    n_modules = parent.shape[0]
-    flow, enter, exit_, book = (np.asarray(out[k]) for k in ("module_flow", "module_enter", "module_exit",
-                                                               "module_codebook"))
-    node_list = list(adj.nodes) if adj.nodes is not None else list(range(adj.n_nodes))
-    children: List[List[int]] = [[] for _ in range(n_modules + 1)]  # slot 0: the root
-    for m, up in enumerate(np.asarray(parent, dtype=np.int64).tolist()):
-        children[up + 1].append(m)
-    # The nodes of each slot (module m in slot m + 1), grouped by one stable sort.
+    parent = np.asarray(parent, dtype=np.int64)
     leaf = np.asarray(leaf_of, dtype=np.int64)
-    by_slot = np.argsort(leaf, kind="stable")
-    bounds = np.searchsorted(leaf[by_slot], np.arange(-1, n_modules + 1)).tolist()
-
-    def own_nodes(slot: int) -> List[Hashable]:
-        members = by_slot[bounds[slot]:bounds[slot + 1]].tolist()
-        return members if adj.nodes is None else [node_list[v] for v in members]
-    total_flow = float(np.sum(out["flow"]))
-    root = HierarchyModule((), total_flow, 0.0, 0.0, float(out["index_codelength"]))
+    n_modules = parent.shape[0]
+    stats = {k: np.asarray(out["module_" + k]) for k in ("flow", "enter", "exit", "codebook")}
+    # Rank of each module among its siblings: by decreasing flow, ties by module number.
+    order = np.lexsort((np.arange(n_modules), -stats["flow"], parent))
+    sorted_parent = parent[order]
+    first = np.searchsorted(sorted_parent, sorted_parent)  # where each one's sibling group starts
+    rank = np.empty(n_modules, dtype=np.int64)
+    rank[order] = np.arange(n_modules) - first
+    # Paths top-down: parents come before their children in order of depth.
     module_path: List[Path] = [()] * n_modules
-    stack = [(root, 0)]
-    while stack:
-        node, slot = stack.pop()
-        node.nodes = own_nodes(slot)
-        kids = sorted(children[slot], key=lambda m: (-flow[m], m))
-        for i, m in enumerate(kids):
-            child = HierarchyModule(node.path + (i,), float(flow[m]), float(enter[m]), float(exit_[m]),
-                                    float(book[m]))
-            module_path[m] = child.path
-            node.children.append(child)
-            stack.append((child, m + 1))
+    parent_list, rank_list = parent.tolist(), rank.tolist()
+    pending = [m for m in range(n_modules) if parent_list[m] < 0]
+    for m in pending:
+        module_path[m] = (rank_list[m],)
+    children: List[List[int]] = [[] for _ in range(n_modules)]
+    for m, up in enumerate(parent_list):
+        if up >= 0:
+            children[up].append(m)
+    while pending:
+        nxt = []
+        for up in pending:
+            for m in children[up]:
+                module_path[m] = module_path[up] + (rank_list[m],)
+                nxt.append(m)
+        pending = nxt
     slot_path = np.empty(n_modules + 1, dtype=object)  # slot 0: the root
     slot_path[0] = ()
     for m, path in enumerate(module_path):  # one by one: numpy would unpack equal-length tuples
         slot_path[m + 1] = path
     paths = slot_path[leaf + 1].tolist()
-    return InfomapTree(root, paths, node_list, float(out["codelength"]), float(out["index_codelength"]),
-                       leaf, module_path)
+    nodes = list(adj.nodes) if adj.nodes is not None else list(range(adj.n_nodes))
+    return InfomapTree(paths, nodes, float(out["codelength"]), float(out["index_codelength"]), leaf,
+                       module_path, parent, stats, float(np.sum(out["flow"])), index_nodes=adj.nodes is None)
 
 
 def hierarchical_codelength(G: Any, tree: Any, *, weight: Optional[str] = "weight", directed: Optional[bool] = None,

@@ -287,7 +287,7 @@ class InfoMap(ClusterMixin, BaseEstimator):
             self.tree_: Optional[InfomapTree] = tree
             self.labels_ = tree.labels(1)
             self.leaf_labels_ = tree.labels(-1)
-            self.n_modules_ = len(tree.root.children)
+            self.n_modules_ = tree.n_top_modules
             self.two_level_codelength_ = float(out["two_level_codelength"])
             self.index_codelength_ = float(out["index_codelength"])
             self.module_codelength_ = float(out["codelength"]) - self.index_codelength_

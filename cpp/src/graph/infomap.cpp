@@ -99,6 +99,8 @@ detail::SearchOptions search_options(const InfomapOptions& opt) {
     s.min_move_improvement = opt.min_move_improvement;
     s.prune_candidates = opt.prune_candidates;
     s.group = opt.group;
+    s.tune_min_modules = opt.tune_min_modules;
+    s.tune_max_objective = opt.tune_max_objective;
     return s;
 }
 

@@ -71,6 +71,10 @@ struct SearchOptions {
     /// Optional group of each node (the finest level): no module ever holds nodes of two groups
     /// (the multilevel search keeps a sub-network's outside node alone this way).
     const index_t* group = nullptr;
+    /// Tuning runs only when the first partition has at least this many modules and an
+    /// objective below this bound.
+    index_t tune_min_modules = 2;
+    double tune_max_objective = HUGE_VAL;
 };
 
 /// The group of each node of the network aggregated by `labels` (nullptr if `group` is).
@@ -581,7 +585,8 @@ auto search(const FlowNetwork& g, const Terms& terms, const SearchOptions& opt, 
     // every node) would rarely pay for itself.
     bool fine = true;
     int failed = 0;  // consecutive steps that gained too little
-    while (r.n_modules > 1 && opt.tune_iteration_limit >= 0 &&
+    const bool tune = r.n_modules >= opt.tune_min_modules && r.objective.total < opt.tune_max_objective;
+    while (tune && r.n_modules > 1 && opt.tune_iteration_limit >= 0 &&
            (opt.tune_iteration_limit == 0 || r.tune_iterations < opt.tune_iteration_limit)) {
         ++r.tune_iterations;
         const double before = r.objective.total;

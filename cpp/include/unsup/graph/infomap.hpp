@@ -32,6 +32,10 @@ struct InfomapOptions {
     /// Optional group of each node: no module holds nodes of two groups (used by the multilevel
     /// search to keep a sub-network's outside node alone; `infomap_trial` only).
     const index_t* group = nullptr;
+    /// Tuning runs only when the first partition has at least this many modules and an
+    /// objective below this bound.
+    index_t tune_min_modules = 2;
+    double tune_max_objective = HUGE_VAL;
 };
 
 struct TrialResult {
