@@ -21,9 +21,13 @@ def test_native_knn_graph_is_scikit_learns(metric):
 def test_digits_modules_follow_the_digits():
     from sklearn.metrics import adjusted_mutual_info_score
 
+    # The bar: top-level AMI >= 0.845 (the official multilevel Infomap's) on a 10-NN cosine
+    # graph, with the default 10 trials. With fewer trials the search sometimes ends on a tree
+    # whose top level holds two nearly unlinked groups of digits (3 trials: 1 seed in 40); that
+    # tree is a shorter code than the same tree without its top level, so it is no search error.
     X, y = load_digits(return_X_y=True)
-    model = InfoMap(n_neighbors=10, metric="cosine", n_trials=3, random_state=0).fit(X)
-    assert adjusted_mutual_info_score(y, model.labels_) > 0.7
+    model = InfoMap(n_neighbors=10, metric="cosine", random_state=0).fit(X)
+    assert adjusted_mutual_info_score(y, model.labels_) >= 0.845
 
 
 def test_su_word_clustering_recipe():

@@ -75,6 +75,10 @@ struct SearchOptions {
     /// objective below this bound.
     index_t tune_min_modules = 2;
     double tune_max_objective = HUGE_VAL;
+    /// A move queues for the next pass only the neighbours that this pass has already visited
+    /// (or will not visit); the others see the move when their turn comes. Fewer visits, and
+    /// fewer second looks at nodes whose modules changed without their neighbours moving.
+    bool skip_pending_neighbors = false;
 };
 
 /// The group of each node of the network aggregated by `labels` (nullptr if `group` is).
@@ -178,25 +182,27 @@ public:
         gain_ = 0.0;
         next_.resize(static_cast<std::size_t>(n));
         for (index_t v = 0; v < n; ++v) next_[v] = v;
-        std::fill_n(queued_.begin(), n, 1);
+        std::fill_n(queued_.begin(), n, kNext);
         for (int pass = 0; pass < pass_limit && !next_.empty(); ++pass) {
             stop_.check();
             active_.swap(next_);
             next_.clear();
-            for (index_t v : active_) queued_[v] = 0;
+            const char pending = opt_.skip_pending_neighbors ? kPending : kIdle;
+            for (index_t v : active_) queued_[v] = pending;
             shuffle(active_.data(), active_.size(), rng_);
             resum_totals();
             std::size_t moves = 0;
             const std::size_t count = active_.size();
             for (std::size_t i = 0; i < count; ++i) {
                 if (i + kPrefetchAhead < count) prefetch_links(active_[i + kPrefetchAhead]);
+                if (queued_[active_[i]] == kPending) queued_[active_[i]] = kIdle;
                 moves += visit(active_[i]);
                 if (((i + 1) & 0xFFFF) == 0) stop_.check();
             }
             total_moves += moves;
             if (moves == 0) break;
         }
-        for (index_t v : next_) queued_[v] = 0;
+        for (index_t v : next_) queued_[v] = kIdle;
         return total_moves;
     }
 
@@ -372,8 +378,8 @@ private:
         module_[v] = best;
         for (offset_t e = begin; e < end; ++e) {
             const index_t u = neighbor[e];
-            if (!queued_[u] && module[u] != best) {
-                queued_[u] = 1;
+            if (queued_[u] == kIdle && module[u] != best) {
+                queued_[u] = kNext;
                 next_.push_back(u);
             }
         }
@@ -396,6 +402,10 @@ private:
 
     Buffer<index_t> slot_of_;  // module -> position in candidates_, -1 when not a candidate
     Buffer<Candidate> candidates_;
+    /// Each node's place in the passes: a move queues the neighbours whose neighbourhood it
+    /// changed for the next pass, except (skip_pending_neighbors) those still to be visited in
+    /// this one.
+    static constexpr char kIdle = 0, kNext = 1, kPending = 2;
     Buffer<char> queued_;
     Buffer<index_t> active_, next_;
 };
