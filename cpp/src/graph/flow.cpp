@@ -164,6 +164,76 @@ FlowNetwork directed_flow(const CsrView& a, const FlowOptions& opt, const StopTo
 
 }  // namespace
 
+std::vector<index_t> locality_order(const FlowNetwork& g) {
+    const std::size_t n = static_cast<std::size_t>(g.n);
+    std::vector<index_t> order;
+    order.reserve(n);
+    std::vector<char> seen(n, 0);
+    for (index_t start = 0; start < g.n; ++start) {
+        if (seen[start]) continue;
+        seen[start] = 1;
+        // `order` itself is the queue: the nodes from `head` on are waiting for their visit.
+        std::size_t head = order.size();
+        order.push_back(start);
+        for (; head < order.size(); ++head) {
+            const index_t v = order[head];
+            for (offset_t e = g.indptr[v]; e < g.indptr[v + 1]; ++e) {
+                const index_t u = g.neighbor[e];
+                if (!seen[u]) {
+                    seen[u] = 1;
+                    order.push_back(u);
+                }
+            }
+        }
+    }
+    return order;
+}
+
+FlowNetwork permute(const FlowNetwork& g, const std::vector<index_t>& order) {
+    require(static_cast<index_t>(order.size()) == g.n, "permute: need one position per node");
+    const std::size_t n = static_cast<std::size_t>(g.n);
+    std::vector<index_t> rank(n, -1);
+    for (std::size_t i = 0; i < n; ++i) {
+        require(order[i] >= 0 && order[i] < g.n && rank[order[i]] < 0, "permute: order must be a permutation");
+        rank[order[i]] = static_cast<index_t>(i);
+    }
+    FlowNetwork h;
+    h.n = g.n;
+    h.directed = g.directed;
+    h.recorded = g.recorded;
+    h.tele_total = g.tele_total;
+    h.node_entropy = g.node_entropy;
+    h.pagerank_iterations = g.pagerank_iterations;
+    auto gather = [&](const Buffer<double>& from, Buffer<double>& to) {
+        if (from.empty()) return;
+        to.resize(n);
+        for (std::size_t i = 0; i < n; ++i) to[i] = from[order[i]];
+    };
+    gather(g.node_flow, h.node_flow);
+    gather(g.out_total, h.out_total);
+    gather(g.in_total, h.in_total);
+    gather(g.tele_flow, h.tele_flow);
+    gather(g.tele_weight, h.tele_weight);
+    gather(g.node_in, h.node_in);
+    h.indptr.resize(n + 1);
+    h.indptr[0] = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        h.indptr[i + 1] = h.indptr[i] + (g.indptr[order[i] + 1] - g.indptr[order[i]]);
+    const std::size_t m = static_cast<std::size_t>(g.n_links());
+    h.neighbor.resize(m);
+    h.out_flow.resize(m);
+    if (g.directed) h.in_flow.resize(m);
+    for (std::size_t i = 0; i < n; ++i) {
+        offset_t to = h.indptr[i];
+        for (offset_t e = g.indptr[order[i]]; e < g.indptr[order[i] + 1]; ++e, ++to) {
+            h.neighbor[to] = rank[g.neighbor[e]];
+            h.out_flow[to] = g.out_flow[e];
+            if (g.directed) h.in_flow[to] = g.in_flow[e];
+        }
+    }
+    return h;
+}
+
 FlowNetwork build_flow_network(const CsrView& adjacency, const FlowOptions& options, const StopToken& stop) {
     require(adjacency.n_rows == adjacency.n_cols, "adjacency must be square");
     adjacency.validate("adjacency", /*nonnegative=*/true);

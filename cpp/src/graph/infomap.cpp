@@ -25,6 +25,13 @@ index_t compact_labels(std::vector<index_t>& labels) {
 
 namespace {
 
+/// Networks from this size on are searched in locality order (see locality_order). One trial on
+/// the 10-NN graph of 1e6 rows in random order (1000 Gaussian clusters) took 10.0 s instead of
+/// 16.2 s, 37.4 s instead of 41.4 s with overlapping clusters; LFR graphs, whose generator
+/// numbers nodes well already, and networks of 1e5 nodes, whose working set stays in cache,
+/// gained nothing and lost at most the 2% that the order costs.
+constexpr index_t kLocalityMinNodes = index_t{1} << 18;
+
 using detail::Scored;
 
 /// Map-equation terms of an undirected network: a module's enter flow equals its exit flow and
@@ -127,8 +134,10 @@ TrialResult infomap_trial(const FlowNetwork& g, const InfomapOptions& opt, std::
                       : run_trial<UndirectedTerms>(g, opt, trial, stop);
 }
 
-InfomapResult infomap(const FlowNetwork& g, const InfomapOptions& opt, const StopToken& stop) {
-    require(opt.n_trials >= 1, "n_trials must be >= 1");
+namespace {
+
+/// `infomap` on the network as numbered.
+InfomapResult infomap_in_order(const FlowNetwork& g, const InfomapOptions& opt, const StopToken& stop) {
     InfomapResult result;
     result.one_level_codelength = one_level_codelength(g);
     if (g.n == 0) return result;
@@ -156,6 +165,29 @@ InfomapResult infomap(const FlowNetwork& g, const InfomapOptions& opt, const Sto
         result.best.codelength = map_equation(g, result.best.labels.data(), result.best.n_modules);
     }
     return result;
+}
+
+}  // namespace
+
+InfomapResult infomap(const FlowNetwork& g, const InfomapOptions& opt, const StopToken& stop) {
+    require(opt.n_trials >= 1, "n_trials must be >= 1");
+    if (g.n < kLocalityMinNodes) return infomap_in_order(g, opt, stop);
+    // Large networks: search a copy whose node numbers follow the links, then number back.
+    const std::vector<index_t> order = locality_order(g);
+    const FlowNetwork h = permute(g, order);
+    InfomapOptions o = opt;
+    std::vector<index_t> group;
+    if (opt.group) {
+        group.resize(order.size());
+        for (std::size_t i = 0; i < order.size(); ++i) group[i] = opt.group[order[i]];
+        o.group = group.data();
+    }
+    InfomapResult r = infomap_in_order(h, o, stop);
+    std::vector<index_t> labels(order.size());
+    for (std::size_t i = 0; i < order.size(); ++i) labels[order[i]] = r.best.labels[i];
+    r.best.n_modules = compact_labels(labels);
+    r.best.labels = std::move(labels);
+    return r;
 }
 
 }  // namespace unsup::graph

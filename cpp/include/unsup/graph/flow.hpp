@@ -112,6 +112,16 @@ void symmetric_links(const CsrView& a, const Transposed& t, FlowNetwork& g, Link
 
 }  // namespace detail
 
+/// An order of g's nodes (position -> node) that keeps linked nodes near each other: breadth
+/// first over each connected part, the parts in order of their lowest node. The search reads
+/// each neighbour's module and that module's statistics at random; in this order most of those
+/// reads hit cache lines that the previous visits loaded.
+std::vector<index_t> locality_order(const FlowNetwork& g);
+
+/// g with its nodes renumbered: node i of the result is node order[i] of g (order must be a
+/// permutation of 0..n-1).
+FlowNetwork permute(const FlowNetwork& g, const std::vector<index_t>& order);
+
 /// Builds the flow network of adjacency matrix `adjacency` (entry (i, j) = weight of link i -> j).
 /// Undirected: `adjacency` must be symmetric; the flow is proportional to strength, a self-link
 /// counted once. Directed: PageRank power iteration with teleportation, as in the official

@@ -59,7 +59,8 @@ TrialResult infomap_trial(const FlowNetwork& g, const InfomapOptions& options, s
 /// `n_trials` trials on up to `n_jobs` threads; the shortest codelength wins (ties: lowest trial).
 /// Trial t always uses the random stream (seed, t), so the result does not depend on n_jobs.
 /// If no partition beats the one-module solution, every node with links goes to one module
-/// (nodes without links stay singletons).
+/// (nodes without links stay singletons). Networks of 2^18 nodes and more are searched on a copy
+/// numbered in locality order (see locality_order); the labels come back in g's numbering.
 InfomapResult infomap(const FlowNetwork& g, const InfomapOptions& options, const StopToken& stop);
 
 /// Renumbers labels to 0..k-1 in order of first appearance; returns k.
