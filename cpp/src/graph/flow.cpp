@@ -197,12 +197,7 @@ FlowNetwork permute(const FlowNetwork& g, const std::vector<index_t>& order) {
         require(order[i] >= 0 && order[i] < g.n && rank[order[i]] < 0, "permute: order must be a permutation");
         rank[order[i]] = static_cast<index_t>(i);
     }
-    FlowNetwork h;
-    h.n = g.n;
-    h.directed = g.directed;
-    h.recorded = g.recorded;
-    h.tele_total = g.tele_total;
-    h.node_entropy = g.node_entropy;
+    FlowNetwork h = g.derived(g.n);
     h.pagerank_iterations = g.pagerank_iterations;
     auto gather = [&](const Buffer<double>& from, Buffer<double>& to) {
         if (from.empty()) return;

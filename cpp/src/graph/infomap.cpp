@@ -171,18 +171,11 @@ InfomapResult infomap_in_order(const FlowNetwork& g, const InfomapOptions& opt, 
 
 InfomapResult infomap(const FlowNetwork& g, const InfomapOptions& opt, const StopToken& stop) {
     require(opt.n_trials >= 1, "n_trials must be >= 1");
+    require(opt.group == nullptr, "group: only infomap_trial takes groups of nodes");
     if (g.n < kLocalityMinNodes) return infomap_in_order(g, opt, stop);
     // Large networks: search a copy whose node numbers follow the links, then number back.
     const std::vector<index_t> order = locality_order(g);
-    const FlowNetwork h = permute(g, order);
-    InfomapOptions o = opt;
-    std::vector<index_t> group;
-    if (opt.group) {
-        group.resize(order.size());
-        for (std::size_t i = 0; i < order.size(); ++i) group[i] = opt.group[order[i]];
-        o.group = group.data();
-    }
-    InfomapResult r = infomap_in_order(h, o, stop);
+    InfomapResult r = infomap_in_order(permute(g, order), opt, stop);
     std::vector<index_t> labels(order.size());
     for (std::size_t i = 0; i < order.size(); ++i) labels[order[i]] = r.best.labels[i];
     r.best.n_modules = compact_labels(labels);

@@ -473,12 +473,7 @@ void aggregate_links(const FlowNetwork& g, const index_t* labels, index_t k, Flo
 
 /// The network whose nodes are the modules of `labels` (compact, k modules).
 inline FlowNetwork aggregate(const FlowNetwork& g, const std::vector<index_t>& labels, index_t k) {
-    FlowNetwork c;
-    c.n = k;
-    c.directed = g.directed;
-    c.recorded = g.recorded;
-    c.tele_total = g.tele_total;
-    c.node_entropy = g.node_entropy;
+    FlowNetwork c = g.derived(k);
     const std::size_t uk = static_cast<std::size_t>(k);
     c.node_flow.assign(uk, 0.0);
     c.out_total.assign(uk, 0.0);

@@ -133,19 +133,24 @@ struct SubNetwork {
     double leaf_codelength = 0.0;  // the module's share when it is a leaf
 };
 
-/// The links of the module's nodes in `s.net` (outside links summed into one link to node k per
-/// node, in `external`), module totals in `module`, and the entropy of the nodes' visits.
+/// A module node's links to the outside, summed.
 struct External {
     index_t node;
     double out, in;
 };
 
+/// The links of the sub-network `f` of the module's `nodes` (k of them, `local_of` their local
+/// numbers, -1 elsewhere): links inside the module as they are, each node's links to the rest
+/// of the network summed into one link to the outside node k (listed in `external`), and k's
+/// links back; the module's exit and enter flow go to `module`.
 template <bool kDirected>
-double sub_network_links(const FlowNetwork& g, const std::vector<index_t>& nodes, const std::vector<index_t>& local_of,
-                         FlowNetwork& f, std::vector<External>& external, ModuleFlow& module) {
+void sub_network_links(const FlowNetwork& g, const std::vector<index_t>& nodes, const std::vector<index_t>& local_of,
+                       FlowNetwork& f, std::vector<External>& external, ModuleFlow& module) {
     const index_t k = static_cast<index_t>(nodes.size());
     {
-        offset_t links = 0;  // an upper bound on the sub-network's links: each node's, and as many back
+        // An upper bound on the sub-network's links: each node's own, one to the outside node
+        // per node, and as many back.
+        offset_t links = 0;
         for (index_t v : nodes) links += g.indptr[v + 1] - g.indptr[v];
         const std::size_t cap = static_cast<std::size_t>(links) + 2 * static_cast<std::size_t>(k);
         f.neighbor.resize(cap);
@@ -159,7 +164,6 @@ double sub_network_links(const FlowNetwork& g, const std::vector<index_t>& nodes
     const double* const g_out = g.out_flow.data();
     const double* const g_in = kDirected ? g.in_flow.data() : nullptr;
     std::size_t pos = 0;
-    double entropy = 0.0;
     for (index_t i = 0; i < k; ++i) {
         const index_t v = nodes[i];
         double ext_out = 0.0, ext_in = 0.0;
@@ -189,7 +193,6 @@ double sub_network_links(const FlowNetwork& g, const std::vector<index_t>& nodes
         f.indptr[i + 1] = static_cast<offset_t>(pos);
         module.exit += ext_out;
         module.enter += ext_in;
-        entropy += plogp(g.node_flow[v]);
     }
     for (const External& x : external) {
         neighbor[pos] = x.node;
@@ -201,18 +204,14 @@ double sub_network_links(const FlowNetwork& g, const std::vector<index_t>& nodes
     f.neighbor.resize(pos);
     f.out_flow.resize(pos);
     if (kDirected) f.in_flow.resize(pos);
-    return entropy;
 }
 
 SubNetwork sub_network(const FlowNetwork& g, const std::vector<index_t>& nodes, std::vector<index_t>& local_of) {
     const index_t k = static_cast<index_t>(nodes.size());
     for (index_t i = 0; i < k; ++i) local_of[nodes[i]] = i;
     SubNetwork s;
+    s.net = g.derived(k + 1);  // node_entropy: set below, to the module's nodes'
     FlowNetwork& f = s.net;
-    f.n = k + 1;
-    f.directed = g.directed;
-    f.recorded = g.recorded;
-    f.tele_total = g.tele_total;
     const std::size_t n1 = static_cast<std::size_t>(k) + 1;
     f.indptr.assign(n1 + 1, 0);
     f.node_flow.assign(n1, 0.0);
@@ -224,10 +223,14 @@ SubNetwork sub_network(const FlowNetwork& g, const std::vector<index_t>& nodes, 
     }
     ModuleFlow module;
     std::vector<External> external;
-    const double entropy = g.directed ? sub_network_links<true>(g, nodes, local_of, f, external, module)
-                                      : sub_network_links<false>(g, nodes, local_of, f, external, module);
+    if (g.directed)
+        sub_network_links<true>(g, nodes, local_of, f, external, module);
+    else
+        sub_network_links<false>(g, nodes, local_of, f, external, module);
+    double entropy = 0.0;
     for (index_t i = 0; i < k; ++i) {
         const index_t v = nodes[i];
+        entropy += plogp(g.node_flow[v]);
         f.node_flow[i] = g.node_flow[v];
         f.out_total[i] = g.out_total[v];
         if (g.directed) f.in_total[i] = g.in_total[v];

@@ -45,6 +45,18 @@ struct FlowNetwork {
     int pagerank_iterations = 0;
 
     offset_t n_links() const { return indptr.empty() ? 0 : indptr.back(); }
+
+    /// A network of `n` nodes, no links yet, with this one's network-wide fields (direction,
+    /// teleportation, node entropy): the start of every network derived from this one.
+    FlowNetwork derived(index_t nodes) const {
+        FlowNetwork h;
+        h.n = nodes;
+        h.directed = directed;
+        h.recorded = recorded;
+        h.tele_total = tele_total;
+        h.node_entropy = node_entropy;
+        return h;
+    }
 };
 
 namespace detail {
